@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect, resolve_url
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+SESSION_STARTED = "peacehub_started_at"
+SESSION_LAST_SEEN = "peacehub_last_seen"
+# Writing the session on every request costs a database write; a minute's precision
+# is enough for a 15-minute idle limit.
+_LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+class SessionLimitsMiddleware:
+    """Ends a signed-in session after SESSION_IDLE_TIMEOUT without a request and after
+    SESSION_ABSOLUTE_TIMEOUT in all, whatever the activity."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = timezone.now().timestamp()
+            session = request.session
+            started = session.get(SESSION_STARTED)
+            last_seen = session.get(SESSION_LAST_SEEN)
+            if started is None or last_seen is None:
+                session[SESSION_STARTED] = started or now
+                session[SESSION_LAST_SEEN] = now
+            elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+                return self._end(
+                    request, _("Your session ended after 12 hours. Please sign in again.")
+                )
+            elif now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+                return self._end(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity.")
+                    % {"minutes": int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)},
+                )
+            elif now - last_seen > _LAST_SEEN_RESOLUTION_SECONDS:
+                session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+    def _end(self, request, message):
+        logout(request)
+        messages.info(request, message)
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages that show anything about a signed-in user's work must not stay in a
+    browser's or a proxy's cache, where the next person at a shared phone would find
+    them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,224 @@
+from datetime import date
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from peacehub.accounts.access import has_permission, organizations_with
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing
+from peacehub.geo.models import CommunityArea
+from peacehub.people import services
+from peacehub.people.access import (
+    PersonAccess,
+    PersonField,
+    fields_for_owner,
+    get_person_for_user,
+)
+from peacehub.people.forms import PersonForm
+from peacehub.people.models import Person, Status
+from peacehub.people.search import people_matching
+
+router = Router(tags=["people"])
+PAGE_SIZE = 50
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class PersonIn(Schema):
+    """Fields a client may send. Values are validated by the same form as the web page,
+    so every message is the one a person sees there, in their language."""
+
+    organization: UUID | None = None
+    legal_first_name: str | None = None
+    legal_last_name: str | None = None
+    preferred_name: str | None = None
+    nicknames: str | None = None
+    date_of_birth: str | None = None
+    estimated_birth_year: int | None = None
+    gender: str | None = None
+    preferred_language: str | None = None
+    phone: str | None = None
+    community_area: int | None = None
+
+
+class PersonOut(Schema):
+    id: UUID
+    organization: UUID
+    shared: bool
+    legal_first_name: str | None = None
+    legal_last_name: str | None = None
+    preferred_name: str | None = None
+    nicknames: str | None = None
+    date_of_birth: date | None = None
+    estimated_birth_year: int | None = None
+    gender: str | None = None
+    preferred_language: str | None = None
+    phone: str | None = None
+    community_area: int | None = None
+    status: str | None = None
+
+
+class PersonPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PersonOut]
+
+
+def _out(access: PersonAccess) -> dict:
+    """Only the fields the permission layer lets this user see."""
+    person, can = access.person, access.can_see
+    data: dict = {"id": person.pk, "organization": person.organization_id, "shared": access.shared}
+    if can(PersonField.NAMES):
+        data.update(
+            legal_first_name=person.legal_first_name,
+            legal_last_name=person.legal_last_name,
+            preferred_name=person.preferred_name,
+        )
+    if can(PersonField.NICKNAMES):
+        data["nicknames"] = person.nicknames
+    if can(PersonField.BIRTH):
+        data.update(
+            date_of_birth=person.date_of_birth, estimated_birth_year=person.estimated_birth_year
+        )
+    if can(PersonField.GENDER):
+        data["gender"] = person.gender
+    if can(PersonField.LANGUAGE):
+        data["preferred_language"] = person.preferred_language
+    if can(PersonField.PHONE):
+        data["phone"] = person.phone
+    if can(PersonField.COMMUNITY_AREA):
+        data["community_area"] = person.community_area.number if person.community_area else None
+    if can(PersonField.STATUS):
+        data["status"] = person.status
+    return data
+
+
+def _form_data(payload: PersonIn, person: Person | None = None) -> dict:
+    """What the form sees: the stored values, overlaid with what the client sent."""
+    data: dict = {}
+    if person is not None:
+        data = {
+            "legal_first_name": person.legal_first_name,
+            "legal_last_name": person.legal_last_name,
+            "preferred_name": person.preferred_name,
+            "nicknames": person.nicknames,
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+            "estimated_birth_year": person.estimated_birth_year or "",
+            "gender": person.gender,
+            "preferred_language": person.preferred_language,
+            "phone": person.phone,
+            "community_area": "",
+        }
+        if person.community_area_id:
+            data["community_area"] = person.community_area_id
+    sent = payload.dict(exclude_unset=True)
+    for field, value in sent.items():
+        if field == "community_area":
+            area = CommunityArea.objects.filter(number=value).first() if value is not None else None
+            # An unknown number becomes an id no area has, so the form rejects it.
+            data[field] = area.pk if area else ("" if value is None else -1)
+        elif field != "organization":
+            data[field] = "" if value is None else value
+    for field, default in (("gender", "not_stated"), ("preferred_language", "en")):
+        data.setdefault(field, default)
+    return data
+
+
+def _invalid(form) -> tuple[int, dict]:
+    return 400, {
+        "detail": _("The request is not valid."),
+        "errors": {f: [str(m) for m in msgs] for f, msgs in form.errors.items()},
+    }
+
+
+@router.get("", response={200: PersonPage, 403: ErrorOut})
+def person_list(
+    request: HttpRequest, q: str = "", status: str = "", page: int = 1
+) -> tuple[int, dict]:
+    """People of the caller's own organizations; q searches names, misspellings too."""
+    if not has_permission(request.user, Permission.VIEW_PEOPLE):
+        return 403, {"detail": _("Your role cannot see participants.")}
+    people = Person.objects.visible_to(request.user).select_related(
+        "organization", "community_area"
+    )
+    if status in Status.values:
+        people = people.filter(status=status)
+    q = q.strip()[:100]
+    if q:
+        matches = people_matching(people, q, limit=200)
+        count = len(matches)
+    else:
+        people = people.order_by("legal_last_name", "legal_first_name")
+        count = people.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    shown = matches[window] if q else list(people[window])
+    audit_listing(
+        request,
+        AuditAction.SEARCH if q else AuditAction.LIST,
+        shown,
+        record_type="people.person",
+        via="api",
+    )
+    results = [_out(PersonAccess(p, fields_for_owner(request.user, p), False)) for p in shown]
+    return 200, {"count": count, "page": page, "pages": pages, "results": results}
+
+
+@router.get("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
+def person_read(request: HttpRequest, person_id: UUID):
+    return 200, _out(get_person_for_user(request, person_id))
+
+
+@router.post("", response={201: PersonOut, 400: ErrorOut, 403: ErrorOut})
+def person_create(request: HttpRequest, payload: PersonIn):
+    organizations = organizations_with(request.user, Permission.EDIT_PEOPLE)
+    if not organizations:
+        return 403, {"detail": _("Your role cannot add participants.")}
+    organization = organizations[0]
+    if payload.organization is not None:
+        matching = [o for o in organizations if o.pk == payload.organization]
+        if not matching:
+            return 400, {
+                "detail": _("The request is not valid."),
+                "errors": {
+                    "organization": [_("You cannot add participants to that organization.")]
+                },
+            }
+        organization = matching[0]
+    form = PersonForm(data=_form_data(payload))
+    if not form.is_valid():
+        return _invalid(form)
+    person = services.person_create(
+        request=request, organization=organization, data=form.person_data()
+    )
+    access = get_person_for_user(request, person.pk, audit_action=None)
+    return 201, _out(access)
+
+
+@router.patch(
+    "/{person_id}", response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn):
+    access = get_person_for_user(request, person_id, Permission.EDIT_PEOPLE, audit_action=None)
+    if "organization" in payload.dict(exclude_unset=True):
+        return 400, {
+            "detail": _("The request is not valid."),
+            "errors": {"organization": [_("A participant cannot move to another organization.")]},
+        }
+    form = PersonForm(
+        data=_form_data(payload, access.person),
+        instance=access.person,
+        show_nicknames=access.can_see(PersonField.NICKNAMES),
+    )
+    if not form.is_valid():
+        return _invalid(form)
+    services.person_update(request=request, person=access.person, data=form.person_data())
+    return 200, _out(access)

@@ -1,0 +1,296 @@
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peacehub.accounts.models import Organization
+from peacehub.geo.models import CommunityArea
+from peacehub.people.eligibility import CRITERION_EXPLANATIONS, Criterion
+from peacehub.people.models import (
+    ClosureReason,
+    Consent,
+    ConsentKind,
+    Person,
+    ShareScope,
+    Status,
+)
+from peacehub.people.services import ALLOWED_TRANSITIONS
+
+_PHONE_ALLOWED = re.compile(r"^[0-9 +().\-]*$")
+EARLIEST_BIRTH_YEAR = 1900
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def reject_future(day, message):
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(message, code="future")
+
+
+class CommunityAreaChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Choose a community area from the list."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", CommunityArea.objects.order_by("name"))
+        kwargs.setdefault("label", _("Community area"))
+        super().__init__(**kwargs)
+
+
+class PersonForm(forms.ModelForm):
+    community_area = CommunityAreaChoiceField(required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "nicknames",
+            "date_of_birth",
+            "estimated_birth_year",
+            "gender",
+            "preferred_language",
+            "phone",
+            "community_area",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, organizations=None, show_nicknames=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].widget = DateInput()
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        for name in ("legal_first_name", "legal_last_name", "preferred_name", "nicknames"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        if not show_nicknames:
+            del self.fields["nicknames"]
+        # Whoever records a person in several organizations chooses which one owns it.
+        if organizations is not None and len(organizations) > 1:
+            self.fields["organization"] = forms.ModelChoiceField(
+                label=_("Organization"),
+                queryset=Organization.objects.filter(pk__in=[o.pk for o in organizations]),
+                empty_label=None,
+            )
+
+    def _clean_name(self, field):
+        value = (self.cleaned_data.get(field) or "").strip()
+        if not value and self.fields[field].required:
+            raise forms.ValidationError(_("Enter a name."), code="required")
+        return value
+
+    def clean_legal_first_name(self):
+        return self._clean_name("legal_first_name")
+
+    def clean_legal_last_name(self):
+        return self._clean_name("legal_last_name")
+
+    def clean_date_of_birth(self):
+        day = self.cleaned_data.get("date_of_birth")
+        reject_future(day, _("The date of birth cannot be in the future."))
+        if day and day.year < EARLIEST_BIRTH_YEAR:
+            raise forms.ValidationError(_("Check the year of birth."), code="too_old")
+        return day
+
+    def clean_estimated_birth_year(self):
+        year = self.cleaned_data.get("estimated_birth_year")
+        if year is not None and not (EARLIEST_BIRTH_YEAR <= year <= timezone.localdate().year):
+            raise forms.ValidationError(
+                _("Give a birth year between %(first)s and this year.")
+                % {"first": EARLIEST_BIRTH_YEAR},
+                code="year_range",
+            )
+        return year
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        digits = re.sub(r"\D", "", phone)
+        if phone and (not _PHONE_ALLOWED.match(phone) or not 7 <= len(digits) <= 15):
+            raise forms.ValidationError(_("Enter a phone number of 7 to 15 digits."), code="phone")
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_of_birth") and cleaned.get("estimated_birth_year"):
+            self.add_error(
+                "estimated_birth_year",
+                forms.ValidationError(
+                    _("Give either the date of birth or an estimated birth year, not both."),
+                    code="both_birth",
+                ),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The record is built in services.person_create/person_update; the form only
+        # validates. Skip ModelForm's instance construction, which would need the
+        # organization before the user picked it.
+        pass
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        choices=[("", "—"), *ClosureReason.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        allowed = ALLOWED_TRANSITIONS.get(person.status, set())
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in Status.choices if value in allowed
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_status") == Status.CLOSED and not cleaned.get("reason"):
+            self.add_error("reason", _("Give the reason for closing."))
+        return cleaned
+
+
+class EligibilityForm(forms.Form):
+    """One row per criterion: whether it holds, when it was checked, how we know, and
+    the person's own challenge if they contest it."""
+
+    ANSWER_CHOICES = [
+        ("", _("Not checked")),
+        ("yes", _("Holds")),
+        ("no", _("Does not hold")),
+    ]
+
+    def __init__(self, *args, checks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {check.criterion: check for check in (checks or [])}
+        today = timezone.localdate()
+        self.rows = []
+        for criterion in Criterion:
+            check = existing.get(criterion.value)
+            prefix = criterion.value
+            self.fields[f"{prefix}-answer"] = forms.ChoiceField(
+                label=criterion.label,
+                choices=self.ANSWER_CHOICES,
+                required=False,
+                initial=("yes" if check.met else "no") if check else "",
+            )
+            self.fields[f"{prefix}-checked_on"] = forms.DateField(
+                label=_("Checked on"),
+                required=False,
+                widget=DateInput(),
+                initial=check.checked_on if check else today,
+            )
+            self.fields[f"{prefix}-note"] = forms.CharField(
+                label=_("How we know"),
+                max_length=300,
+                required=False,
+                initial=check.note if check else "",
+            )
+            self.fields[f"{prefix}-contested_note"] = forms.CharField(
+                label=_("The person contests this"),
+                max_length=300,
+                required=False,
+                initial=check.contested_note if check else "",
+            )
+            self.rows.append(
+                {
+                    "criterion": criterion,
+                    "explanation": CRITERION_EXPLANATIONS[criterion],
+                    "answer": self[f"{prefix}-answer"],
+                    "checked_on": self[f"{prefix}-checked_on"],
+                    "note": self[f"{prefix}-note"],
+                    "contested_note": self[f"{prefix}-contested_note"],
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in Criterion.values:
+            answer = cleaned.get(f"{criterion}-answer")
+            checked_on = cleaned.get(f"{criterion}-checked_on")
+            if answer and not checked_on and f"{criterion}-checked_on" not in self.errors:
+                self.add_error(f"{criterion}-checked_on", _("Give the date this was checked."))
+            if checked_on and checked_on > timezone.localdate():
+                self.add_error(
+                    f"{criterion}-checked_on", _("The date checked cannot be in the future.")
+                )
+        return cleaned
+
+    def answers(self) -> dict[str, dict | None]:
+        """Criterion → answer, or None for 'not checked' (which clears an entry)."""
+        result: dict[str, dict | None] = {}
+        for criterion in Criterion.values:
+            answer = self.cleaned_data.get(f"{criterion}-answer")
+            if not answer:
+                result[criterion] = None
+                continue
+            result[criterion] = {
+                "met": answer == "yes",
+                "checked_on": self.cleaned_data[f"{criterion}-checked_on"],
+                "note": self.cleaned_data.get(f"{criterion}-note", "").strip(),
+                "contested_note": self.cleaned_data.get(f"{criterion}-contested_note", "").strip(),
+            }
+        return result
+
+
+class ConsentForm(forms.ModelForm):
+    recipient = forms.ModelChoiceField(
+        label=_("Organization to share with"),
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    scope = forms.MultipleChoiceField(
+        label=_("Information to share, besides name and preferred language"),
+        choices=ShareScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["kind", "recipient", "scope", "method", "given_on", "expires_on"]
+        widgets = {"given_on": DateInput(), "expires_on": DateInput()}
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["recipient"].queryset = Organization.objects.exclude(
+            pk=person.organization_id
+        ).exclude(kind=Organization.Kind.CONVENER)
+        self.fields["given_on"].initial = timezone.localdate()
+
+    def clean_given_on(self):
+        day = self.cleaned_data.get("given_on")
+        reject_future(day, _("Consent cannot be dated in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ConsentKind.SHARE and not cleaned.get("recipient"):
+            self.add_error("recipient", _("Name the organization the person agrees to share with."))
+        if kind != ConsentKind.SHARE:
+            cleaned["recipient"] = None
+            cleaned["scope"] = []
+        given_on, expires_on = cleaned.get("given_on"), cleaned.get("expires_on")
+        if given_on and expires_on and expires_on < given_on:
+            self.add_error("expires_on", _("The consent cannot expire before it was given."))
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class ConsentRevokeForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -1,0 +1,209 @@
+"""Every change to a participant's record happens here, with its audit event, inside
+one transaction: if the audit write fails, the change does not happen either."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_request
+from peacehub.people.eligibility import Criterion
+from peacehub.people.models import (
+    Consent,
+    EligibilityCheck,
+    Person,
+    Status,
+    StatusChange,
+)
+from peacehub.people.search import search_columns
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.IDENTIFIED: {Status.ENGAGED, Status.CASE_MANAGEMENT, Status.CLOSED},
+    Status.ENGAGED: {Status.CASE_MANAGEMENT, Status.CLOSED},
+    Status.CASE_MANAGEMENT: {Status.ENGAGED, Status.CLOSED},
+    Status.CLOSED: {Status.IDENTIFIED, Status.ENGAGED},
+}
+
+PERSON_FIELDS = [
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_name",
+    "nicknames",
+    "date_of_birth",
+    "estimated_birth_year",
+    "gender",
+    "preferred_language",
+    "phone",
+    "community_area",
+]
+
+
+def person_refresh_search(person: Person) -> None:
+    person.search_text, person.search_codes = search_columns(
+        person.legal_first_name, person.legal_last_name, person.preferred_name, person.nicknames
+    )
+
+
+@transaction.atomic
+def person_create(*, request, organization, data: dict[str, Any]) -> Person:
+    person = Person(organization=organization, created_by=request.user)
+    for field in PERSON_FIELDS:
+        if field in data:
+            setattr(person, field, data[field])
+    person_refresh_search(person)
+    person.full_clean()
+    person.save(force_insert=True)
+    StatusChange.objects.create(
+        person=person, from_status="", to_status=person.status, changed_by=request.user
+    )
+    audit_request(request, AuditAction.CREATE, person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, request, person: Person, data: dict[str, Any]) -> list[str]:
+    """Apply the given fields; returns the names of those that changed."""
+    changed = [f for f in PERSON_FIELDS if f in data and getattr(person, f) != data[f]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(person, field, data[field])
+    person_refresh_search(person)
+    person.updated_at = timezone.now()
+    person.full_clean()
+    person.save(
+        update_fields=[
+            *(f for f in changed),
+            "search_text",
+            "search_codes",
+            "updated_at",
+        ]
+    )
+    audit_request(request, AuditAction.UPDATE, person, detail={"fields": changed})
+    return changed
+
+
+@transaction.atomic
+def person_status_change(
+    *, request, person: Person, to_status: str, reason: str = "", note: str = ""
+) -> StatusChange:
+    if to_status not in ALLOWED_TRANSITIONS.get(person.status, set()):
+        raise ValidationError(
+            _("A participant cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": Status(person.status).label, "to": Status(to_status).label}
+        )
+    if to_status == Status.CLOSED and not reason:
+        raise ValidationError(_("Give the reason for closing."))
+    change = StatusChange.objects.create(
+        person=person,
+        from_status=person.status,
+        to_status=to_status,
+        reason=reason if to_status == Status.CLOSED else "",
+        note=note,
+        changed_by=request.user,
+    )
+    person.status = to_status
+    person.status_changed_at = change.changed_at
+    person.updated_at = change.changed_at
+    person.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit_request(
+        request,
+        AuditAction.STATUS_CHANGE,
+        person,
+        detail={"from": change.from_status, "to": to_status},
+    )
+    return change
+
+
+@transaction.atomic
+def eligibility_record(
+    *, request, person: Person, answers: dict[str, dict[str, Any] | None]
+) -> list[str]:
+    """Save the checklist. ``answers`` maps a criterion to its entry (met, checked_on,
+    note, contested_note), or to None to clear it, as a person may ask. Criteria left
+    out are not touched. Returns the criteria whose entry changed."""
+    existing = {check.criterion: check for check in person.eligibility_checks.all()}
+    changed = []
+    for criterion in Criterion.values:
+        if criterion not in answers:
+            continue
+        answer, check = answers[criterion], existing.get(criterion)
+        if answer is None:
+            if check is not None:
+                check.delete()
+                changed.append(criterion)
+            continue
+        values = {
+            "met": answer["met"],
+            "checked_on": answer["checked_on"],
+            "note": answer.get("note", ""),
+            "contested_note": answer.get("contested_note", ""),
+        }
+        if check is not None and all(getattr(check, k) == v for k, v in values.items()):
+            continue
+        if check is None:
+            check = EligibilityCheck(person=person, criterion=criterion)
+        for key, value in values.items():
+            setattr(check, key, value)
+        check.recorded_by = request.user
+        check.recorded_at = timezone.now()
+        check.save()
+        changed.append(criterion)
+    if changed:
+        audit_request(request, AuditAction.UPDATE, person, detail={"eligibility": changed})
+    return changed
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    request,
+    person: Person,
+    kind: str,
+    method: str,
+    given_on: date,
+    expires_on: date | None = None,
+    recipient=None,
+    scope: list[str] | None = None,
+) -> Consent:
+    consent = Consent(
+        person=person,
+        kind=kind,
+        method=method,
+        given_on=given_on,
+        expires_on=expires_on,
+        recipient=recipient,
+        scope=sorted(scope or []),
+        recorded_by=request.user,
+    )
+    consent.full_clean()
+    consent.save(force_insert=True)
+    audit_request(
+        request,
+        AuditAction.CONSENT_GIVEN,
+        person,
+        detail={"consent": str(consent.pk), "kind": kind},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, request, consent: Consent, note: str = "") -> Consent:
+    """Revocation takes effect at once: every access check reads current consents."""
+    if consent.revoked_at is not None:
+        raise ValidationError(_("This consent was already revoked."))
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = request.user
+    consent.revocation_note = note
+    consent.save(update_fields=["revoked_at", "revoked_by", "revocation_note"])
+    audit_request(
+        request,
+        AuditAction.CONSENT_REVOKED,
+        consent.person,
+        detail={"consent": str(consent.pk), "kind": consent.kind},
+    )
+    return consent

@@ -1,0 +1,314 @@
+import csv
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission, organizations_with
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing
+from peacehub.geo.models import CommunityArea
+from peacehub.http import is_htmx, paginate, permission_required
+from peacehub.people import services
+from peacehub.people.access import PersonField, get_person_for_user
+from peacehub.people.eligibility import RULE, Criterion
+from peacehub.people.forms import (
+    ConsentForm,
+    ConsentRevokeForm,
+    EligibilityForm,
+    PersonForm,
+    StatusChangeForm,
+)
+from peacehub.people.models import Person, Status
+from peacehub.people.search import people_matching
+
+PERSON_RECORD = "people.person"
+
+
+def _filtered_people(request: HttpRequest):
+    people = (
+        Person.objects.visible_to(request.user)
+        .select_related("community_area", "organization")
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        people = people.filter(status=status)
+    area = request.GET.get("area", "")
+    if area.isdigit():
+        people = people.filter(community_area__number=int(area))
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        return people_matching(people, query, limit=200), query
+    return people, query
+
+
+@require_GET
+@permission_required(Permission.VIEW_PEOPLE)
+def person_list(request: HttpRequest) -> HttpResponse:
+    people, query = _filtered_people(request)
+    page = paginate(request, people)
+    audit_listing(
+        request,
+        AuditAction.SEARCH if query else AuditAction.LIST,
+        page.object_list,
+        record_type=PERSON_RECORD,
+    )
+    context = {
+        "page": page,
+        "query": query,
+        "statuses": Status.choices,
+        "areas": CommunityArea.objects.order_by("name").only("number", "name"),
+        "selected_status": request.GET.get("status", ""),
+        "selected_area": request.GET.get("area", ""),
+        "can_create": has_permission(request.user, Permission.EDIT_PEOPLE),
+        "can_export": has_permission(request.user, Permission.EXPORT_PEOPLE),
+        "show_organization": len(organizations_with(request.user, Permission.VIEW_PEOPLE)) > 1,
+    }
+    template = "people/person_list.html"
+    if is_htmx(request):
+        template += "#results"
+    return TemplateResponse(request, template, context)
+
+
+@require_GET
+@permission_required(Permission.VIEW_PEOPLE)
+def person_autocomplete(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    people = []
+    if len(query) >= 2:
+        people = people_matching(
+            Person.objects.visible_to(request.user).select_related("community_area"),
+            query,
+            limit=10,
+        )
+        audit_listing(request, AuditAction.SEARCH, people, record_type=PERSON_RECORD)
+    return TemplateResponse(
+        request, "people/includes/autocomplete.html", {"people": people, "query": query}
+    )
+
+
+@require_GET
+@permission_required(Permission.VIEW_SHARED_PEOPLE)
+def shared_person_list(request: HttpRequest) -> HttpResponse:
+    people = (
+        Person.objects.shared_with(request.user)
+        .select_related("organization")
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    page = paginate(request, people)
+    audit_listing(
+        request, AuditAction.LIST, page.object_list, record_type=PERSON_RECORD, shared=True
+    )
+    return TemplateResponse(request, "people/shared_list.html", {"page": page})
+
+
+@permission_required(Permission.EDIT_PEOPLE)
+def person_create(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_with(request.user, Permission.EDIT_PEOPLE)
+    form = PersonForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        organization = form.cleaned_data.get("organization") or organizations[0]
+        person = services.person_create(
+            request=request, organization=organization, data=form.person_data()
+        )
+        messages.success(request, _("%(name)s was added.") % {"name": person.display_name})
+        return redirect("people:detail", person_id=person.pk)
+    return TemplateResponse(request, "people/person_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(request, person_id)
+    person = access.person
+    context = {"access": access, "person": person, "fields": access.fields}
+    if not access.shared:
+        user = request.user
+        org = person.organization_id
+        context.update(
+            {
+                "status_history": person.status_changes.select_related("changed_by"),
+                "eligibility_checks": person.eligibility_checks.all()
+                if access.can_see(PersonField.ELIGIBILITY)
+                else None,
+                "consents": person.consents.select_related("recipient"),
+                "status_form": StatusChangeForm(person=person),
+                "can_edit": has_permission(user, Permission.EDIT_PEOPLE, org),
+                "can_close": has_permission(user, Permission.CLOSE_PARTICIPATION, org),
+                "can_record_eligibility": has_permission(user, Permission.RECORD_ELIGIBILITY, org),
+                "can_manage_consent": has_permission(user, Permission.MANAGE_CONSENT, org),
+            }
+        )
+    return TemplateResponse(request, "people/person_detail.html", context)
+
+
+def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(
+        request, person_id, Permission.EDIT_PEOPLE, audit_action=AuditAction.VIEW
+    )
+    person = access.person
+    form = PersonForm(
+        request.POST or None,
+        instance=person,
+        show_nicknames=access.can_see(PersonField.NICKNAMES),
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = services.person_update(request=request, person=person, data=form.person_data())
+        if changed:
+            messages.success(request, _("Changes saved."))
+        return redirect("people:detail", person_id=person.pk)
+    return TemplateResponse(
+        request, "people/person_form.html", {"form": form, "person": person, "creating": False}
+    )
+
+
+@require_POST
+def person_status(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(request, person_id, Permission.EDIT_PEOPLE, audit_action=None)
+    person = access.person
+    form = StatusChangeForm(request.POST, person=person)
+    if form.is_valid():
+        to_status = form.cleaned_data["to_status"]
+        if to_status == Status.CLOSED and not has_permission(
+            request.user, Permission.CLOSE_PARTICIPATION, person.organization_id
+        ):
+            messages.error(request, _("Your role cannot close a participant's record."))
+            return redirect("people:detail", person_id=person.pk)
+        try:
+            services.person_status_change(
+                request=request,
+                person=person,
+                to_status=to_status,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("people:detail", person_id=person.pk)
+
+
+def person_eligibility(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(request, person_id, Permission.RECORD_ELIGIBILITY)
+    person = access.person
+    form = EligibilityForm(request.POST or None, checks=person.eligibility_checks.all())
+    if request.method == "POST" and form.is_valid():
+        services.eligibility_record(request=request, person=person, answers=form.answers())
+        messages.success(request, _("Eligibility checklist saved."))
+        return redirect("people:detail", person_id=person.pk)
+    return TemplateResponse(
+        request, "people/eligibility_form.html", {"form": form, "person": person, "rule": RULE}
+    )
+
+
+@require_GET
+def person_eligibility_print(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(
+        request, person_id, Permission.RECORD_ELIGIBILITY, audit_action=AuditAction.PRINT
+    )
+    person = access.person
+    checks = {check.criterion: check for check in person.eligibility_checks.all()}
+    rows = [(criterion, checks.get(criterion.value)) for criterion in Criterion]
+    return TemplateResponse(
+        request,
+        "people/eligibility_print.html",
+        {"person": person, "rows": rows, "rule": RULE, "today": timezone.localdate()},
+    )
+
+
+def consent_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(request, person_id, Permission.MANAGE_CONSENT)
+    person = access.person
+    form = ConsentForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.consent_record(
+            request=request,
+            person=person,
+            kind=data["kind"],
+            method=data["method"],
+            given_on=data["given_on"],
+            expires_on=data.get("expires_on"),
+            recipient=data.get("recipient"),
+            scope=data.get("scope"),
+        )
+        messages.success(request, _("Consent recorded."))
+        return redirect("people:detail", person_id=person.pk)
+    return TemplateResponse(request, "people/consent_form.html", {"form": form, "person": person})
+
+
+@require_POST
+def consent_revoke(request: HttpRequest, person_id: UUID, consent_id: UUID) -> HttpResponse:
+    access = get_person_for_user(request, person_id, Permission.MANAGE_CONSENT, audit_action=None)
+    consent = get_object_or_404(access.person.consents, pk=consent_id)
+    form = ConsentRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_revoke(
+                request=request, consent=consent, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Consent revoked. It no longer allows any access."))
+    else:
+        messages.error(request, _("The note is too long."))
+    return redirect("people:detail", person_id=access.person.pk)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+@permission_required(Permission.EXPORT_PEOPLE)
+def person_export(request: HttpRequest) -> StreamingHttpResponse:
+    """CSV of the participants of the organizations where the user may export."""
+    organization_ids = [o.pk for o in organizations_with(request.user, Permission.EXPORT_PEOPLE)]
+    people = list(
+        Person.objects.visible_to(request.user)
+        .filter(organization_id__in=organization_ids)
+        .select_related("community_area", "organization")
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    audit_listing(request, AuditAction.EXPORT, people, record_type=PERSON_RECORD)
+    writer = csv.writer(_Echo())
+    header = [
+        _("Organization"),
+        _("Legal first name"),
+        _("Legal last name"),
+        _("Preferred name"),
+        _("Status"),
+        _("Community area"),
+        _("Preferred language"),
+    ]
+    rows = (
+        [
+            p.organization.name,
+            p.legal_first_name,
+            p.legal_last_name,
+            p.preferred_name,
+            p.get_status_display(),
+            p.community_area.name if p.community_area else "",
+            p.get_preferred_language_display(),
+        ]
+        for p in people
+    )
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in [header, *rows]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="participants.csv"'
+    return response

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from peacehub.api import api
+
+urlpatterns = [
+    path("", include("peacehub.site.urls")),
+    path("accounts/", include("peacehub.accounts.urls")),
+    path("people/", include("peacehub.people.urls")),
+    path("audit/", include("peacehub.audit.urls")),
+    path("api/v1/", api.urls),
+    path("operators/", admin.site.urls),
+]
