@@ -4,9 +4,9 @@ Enough for community areas at city scale: simplification, centroids, point-in-po
 and distances. No GIS library is needed, which keeps SQLite a first-class database.
 """
 
+import itertools
 import math
 from collections.abc import Sequence
-import itertools
 
 Point = Sequence[float]
 Ring = list[list[float]]
