@@ -42,7 +42,7 @@ demo: $(STAMP) var/secret-key
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	PEACEHUB_TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(STAMP)

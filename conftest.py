@@ -8,19 +8,54 @@
 - olivia: organization admin at Southside Bridges
 """
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, member
+from peacehub.audit.models import AuditChainHead
+from peacehub.geo.models import CommunityArea
 from peacehub.people.tests.factories import PersonFactory
+
+
+def restore_session_rows() -> None:
+    """Rows the whole suite takes for granted: the audit chain head (made by a data
+    migration; every audited request needs it) and the community areas."""
+    if not AuditChainHead.objects.filter(pk=1).exists():
+        migration = import_module("peacehub.audit.migrations.0002_append_only")
+        migration.create_chain_head(apps, None)
+    if not CommunityArea.objects.exists():
+        call_command("load_community_areas", verbosity=0)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_community_areas", verbosity=0)
+        restore_session_rows()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live_server, browser tests) flushes every table when it
+    ends; put the session rows back so the next test on this worker finds them. A hook,
+    not a fixture: the flush happens after every fixture has been torn down."""
+    result = yield
+    if "transactional_db" in getattr(item, "fixturenames", ()):
+        with item.session.config.stash[_blocker_key].unblock():
+            restore_session_rows()
+    return result
+
+
+_blocker_key = pytest.StashKey[object]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_db_blocker(request, django_db_blocker):
+    request.config.stash[_blocker_key] = django_db_blocker
 
 
 @pytest.fixture(autouse=True)
@@ -103,3 +138,41 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+class _Inbox:
+    """Messages a real SMTP server received during a test."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A local aiosmtpd server that Django sends to through its real SMTP backend."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()

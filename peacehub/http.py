@@ -12,7 +12,12 @@ from peacehub.accounts.roles import Permission
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx request for a fragment. A history restore (Back after a live search)
+    needs the whole page, since htmx keeps no copy of pages in the browser here."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def permission_required(permission: Permission) -> Callable:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "peacehub.audit",
     "peacehub.people",
     "peacehub.site",
+    "peacehub.demo",
 ]
 
 MIDDLEWARE = [
@@ -65,9 +66,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "peacehub.accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "peacehub.accounts.middleware.NoStoreForSignedInMiddleware",

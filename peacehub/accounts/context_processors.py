@@ -14,7 +14,6 @@ def navigation(request):
             "shared_people": Permission.VIEW_SHARED_PEOPLE in granted,
             "staff": Permission.MANAGE_STAFF in granted,
             "audit": Permission.VIEW_AUDIT in granted,
-            "coalition": Permission.VIEW_COALITION_AGGREGATES in granted,
         },
         "my_memberships": memberships_of(user),
     }

@@ -88,6 +88,28 @@ def centroid(polygons: MultiPolygon) -> tuple[float, float]:
     return sx / total, sy / total
 
 
+def label_point(polygons: MultiPolygon) -> tuple[float, float]:
+    """A point inside the area (longitude, latitude): the centroid when it falls inside,
+    otherwise the middle of the widest inside stretch of the horizontal line through
+    the centroid. For map markers and "nearest area" distances."""
+    longitude, latitude = centroid(polygons)
+    if contains(polygons, longitude, latitude):
+        return longitude, latitude
+    crossings = []
+    for polygon in polygons:
+        for ring in polygon:
+            for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+                if (y1 > latitude) != (y2 > latitude):
+                    crossings.append(x1 + (latitude - y1) * (x2 - x1) / (y2 - y1))
+    crossings.sort()
+    best, best_width = None, -1.0
+    for left, right in itertools.pairwise(crossings):
+        middle = (left + right) / 2
+        if right - left > best_width and contains(polygons, middle, latitude):
+            best, best_width = middle, right - left
+    return (best, latitude) if best is not None else (longitude, latitude)
+
+
 def _point_in_ring(x: float, y: float, ring: Ring) -> bool:
     inside = False
     for (x1, y1), (x2, y2) in itertools.pairwise(ring):

@@ -17,6 +17,8 @@ class CommunityArea(models.Model):
     population_2020 = models.PositiveIntegerField(_("population (2020 census)"), null=True)
     # GeoJSON MultiPolygon coordinates, WGS84 (longitude, latitude).
     boundary = models.JSONField(_("boundary"), default=list)
+    # A point inside the area (its centroid when that falls inside), for map markers
+    # and distances.
     centroid_latitude = models.FloatField(null=True)
     centroid_longitude = models.FloatField(null=True)
 

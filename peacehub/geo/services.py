@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from peacehub.geo.geometry import centroid
+from peacehub.geo.geometry import label_point
 from peacehub.geo.models import CommunityArea
 
 
@@ -27,13 +27,22 @@ def community_areas_load(
 ) -> int:
     """Create or update community areas from a GeoJSON file, one feature per area.
     Running it again updates names and boundaries; it never duplicates an area.
+    Populations (and names as people spell them) come from
+    community_area_population_2020.csv beside the file when no other table is given.
     Returns the number of areas in the file."""
+    if population_csv is None:
+        population_csv = Path(geojson_path).parent / "community_area_population_2020.csv"
     collection = json.loads(Path(geojson_path).read_text())
     populations: dict[int, int] = {}
+    # The census table spells names as people do ("O'Hare"); the boundary file has
+    # them in capitals without punctuation ("OHARE").
+    census_names: dict[int, str] = {}
     if population_csv and Path(population_csv).exists():
         with Path(population_csv).open(newline="") as handle:
             for row in csv.DictReader(handle):
-                populations[int(row["community_area_id"])] = int(row["population_2020"])
+                number = int(row["community_area_id"])
+                populations[number] = int(row["population_2020"])
+                census_names[number] = row["community_area_name"].strip()
     existing = {area.number: area for area in CommunityArea.objects.all()}
     with transaction.atomic():
         for feature in collection["features"]:
@@ -41,9 +50,10 @@ def community_areas_load(
             polygons = feature["geometry"]["coordinates"]
             if feature["geometry"]["type"] == "Polygon":
                 polygons = [polygons]
-            longitude, latitude = centroid(polygons)
+            longitude, latitude = label_point(polygons)
             values = {
-                "name": _display_name(feature["properties"][name_property]),
+                "name": census_names.get(number)
+                or _display_name(feature["properties"][name_property]),
                 "boundary": polygons,
                 "centroid_latitude": latitude,
                 "centroid_longitude": longitude,

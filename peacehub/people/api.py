@@ -4,6 +4,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja import Status as Reply
 
 from peacehub.accounts.access import has_permission, organizations_with
 from peacehub.accounts.roles import Permission
@@ -131,20 +132,21 @@ def _form_data(payload: PersonIn, person: Person | None = None) -> dict:
     return data
 
 
-def _invalid(form) -> tuple[int, dict]:
-    return 400, {
-        "detail": _("The request is not valid."),
-        "errors": {f: [str(m) for m in msgs] for f, msgs in form.errors.items()},
-    }
+def _invalid(form) -> Reply:
+    return Reply(
+        400,
+        {
+            "detail": _("The request is not valid."),
+            "errors": {f: [str(m) for m in msgs] for f, msgs in form.errors.items()},
+        },
+    )
 
 
 @router.get("", response={200: PersonPage, 403: ErrorOut})
-def person_list(
-    request: HttpRequest, q: str = "", status: str = "", page: int = 1
-) -> tuple[int, dict]:
+def person_list(request: HttpRequest, q: str = "", status: str = "", page: int = 1):
     """People of the caller's own organizations; q searches names, misspellings too."""
     if not has_permission(request.user, Permission.VIEW_PEOPLE):
-        return 403, {"detail": _("Your role cannot see participants.")}
+        return Reply(403, {"detail": _("Your role cannot see participants.")})
     people = Person.objects.visible_to(request.user).select_related(
         "organization", "community_area"
     )
@@ -169,29 +171,32 @@ def person_list(
         via="api",
     )
     results = [_out(PersonAccess(p, fields_for_owner(request.user, p), False)) for p in shown]
-    return 200, {"count": count, "page": page, "pages": pages, "results": results}
+    return Reply(200, {"count": count, "page": page, "pages": pages, "results": results})
 
 
-@router.get("/{person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/{uuid:person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
 def person_read(request: HttpRequest, person_id: UUID):
-    return 200, _out(get_person_for_user(request, person_id))
+    return Reply(200, _out(get_person_for_user(request, person_id)))
 
 
 @router.post("", response={201: PersonOut, 400: ErrorOut, 403: ErrorOut})
 def person_create(request: HttpRequest, payload: PersonIn):
     organizations = organizations_with(request.user, Permission.EDIT_PEOPLE)
     if not organizations:
-        return 403, {"detail": _("Your role cannot add participants.")}
+        return Reply(403, {"detail": _("Your role cannot add participants.")})
     organization = organizations[0]
     if payload.organization is not None:
         matching = [o for o in organizations if o.pk == payload.organization]
         if not matching:
-            return 400, {
-                "detail": _("The request is not valid."),
-                "errors": {
-                    "organization": [_("You cannot add participants to that organization.")]
+            return Reply(
+                400,
+                {
+                    "detail": _("The request is not valid."),
+                    "errors": {
+                        "organization": [_("You cannot add participants to that organization.")]
+                    },
                 },
-            }
+            )
         organization = matching[0]
     form = PersonForm(data=_form_data(payload))
     if not form.is_valid():
@@ -200,19 +205,24 @@ def person_create(request: HttpRequest, payload: PersonIn):
         request=request, organization=organization, data=form.person_data()
     )
     access = get_person_for_user(request, person.pk, audit_action=None)
-    return 201, _out(access)
+    return Reply(201, _out(access))
 
 
 @router.patch(
-    "/{person_id}", response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/{uuid:person_id}", response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
 def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn):
     access = get_person_for_user(request, person_id, Permission.EDIT_PEOPLE, audit_action=None)
     if "organization" in payload.dict(exclude_unset=True):
-        return 400, {
-            "detail": _("The request is not valid."),
-            "errors": {"organization": [_("A participant cannot move to another organization.")]},
-        }
+        return Reply(
+            400,
+            {
+                "detail": _("The request is not valid."),
+                "errors": {
+                    "organization": [_("A participant cannot move to another organization.")]
+                },
+            },
+        )
     form = PersonForm(
         data=_form_data(payload, access.person),
         instance=access.person,
@@ -221,4 +231,4 @@ def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn):
     if not form.is_valid():
         return _invalid(form)
     services.person_update(request=request, person=access.person, data=form.person_data())
-    return 200, _out(access)
+    return Reply(200, _out(access))

@@ -41,6 +41,7 @@ class CommunityAreaChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", CommunityArea.objects.order_by("name"))
         kwargs.setdefault("label", _("Community area"))
+        kwargs.setdefault("empty_label", _("Not known"))
         super().__init__(**kwargs)
 
 

@@ -48,3 +48,188 @@ def test_list_and_misspelled_search(client_for, alice, person_a, person_b):
     assert response.status_code == 200
     assert b"Jamal Washington" in response.content
     assert b"Hernandez" not in response.content
+
+
+VALID = {
+    "legal_first_name": "Andre",
+    "legal_last_name": "Price",
+    "gender": "man",
+    "preferred_language": "en",
+}
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", "cannot be in the future"),
+        ({"community_area": "99999"}, "community_area", "Choose a community area from the list"),
+        ({"legal_first_name": "   "}, "legal_first_name", "This field is required"),
+        ({"legal_last_name": ""}, "legal_last_name", "This field is required"),
+        ({"legal_last_name": "x" * 101}, "legal_last_name", "at most 100 characters"),
+        ({"nicknames": "y" * 201}, "nicknames", "at most 200 characters"),
+        ({"phone": "call me maybe"}, "phone", "7 to 15 digits"),
+        ({"estimated_birth_year": "1850"}, "estimated_birth_year", "between 1900"),
+        (
+            {"date_of_birth": "2000-01-01", "estimated_birth_year": "2000"},
+            "estimated_birth_year",
+            "not both",
+        ),
+        ({"preferred_language": "fr"}, "preferred_language", "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(client_for, alice, change, field, message):
+    response = client_for(alice).post(reverse("people:create"), {**VALID, **change})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert any(message in error for error in errors), errors
+    assert message.encode() in response.content
+    assert b"Nothing was saved" in response.content
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action="create").exists()
+
+
+def test_bad_input_message_in_spanish(client_for, alice, settings):
+    client = client_for(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    response = client.post(reverse("people:create"), {**VALID, "date_of_birth": "2999-01-01"})
+
+    assert "La fecha de nacimiento no puede estar en el futuro." in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_edit_saves_changed_fields_and_audits_their_names(client_for, alice, person_a):
+    response = client_for(alice).post(
+        reverse("people:edit", args=[person_a.pk]),
+        {
+            "legal_first_name": "Jamal",
+            "legal_last_name": "Washington",
+            "preferred_name": "Mal",
+            "date_of_birth": "2001-05-17",
+            "gender": "not_stated",
+            "preferred_language": "es",
+            "community_area": person_a.community_area_id,
+        },
+    )
+    person_a.refresh_from_db()
+    event = AuditEvent.objects.get(action="update", record_id=str(person_a.pk))
+    assert response.status_code == 302
+    assert person_a.preferred_name == "Mal"
+    assert person_a.preferred_language == "es"
+    assert sorted(event.detail["fields"]) == ["preferred_language", "preferred_name"]
+    assert "Mal" not in str(event.detail)  # the audit log names fields, never values
+
+
+def test_bad_edit_changes_nothing(client_for, alice, person_a):
+    response = client_for(alice).post(
+        reverse("people:edit", args=[person_a.pk]),
+        {"legal_first_name": "", "legal_last_name": "Washington", "gender": "man"},
+    )
+    person_a.refresh_from_db()
+    assert response.status_code == 200
+    assert person_a.legal_first_name == "Jamal"
+    assert not AuditEvent.objects.filter(action="update").exists()
+
+
+def test_status_moves_forward_with_dated_history(client_for, alice, person_a):
+    client = client_for(alice)
+    client.post(reverse("people:status", args=[person_a.pk]), {"to_status": "engaged"})
+    client.post(reverse("people:status", args=[person_a.pk]), {"to_status": "case_management"})
+    client.post(
+        reverse("people:status", args=[person_a.pk]),
+        {"to_status": "closed", "reason": "goals_met", "note": "Working full time"},
+    )
+    person_a.refresh_from_db()
+    history = list(
+        person_a.status_changes.order_by("changed_at").values_list("to_status", flat=True)
+    )
+    assert person_a.status == Status.CLOSED
+    assert history == ["identified", "engaged", "case_management", "closed"]
+    assert person_a.status_changes.get(to_status="closed").reason == "goals_met"
+
+
+def test_closing_needs_a_reason(client_for, alice, person_a):
+    response = client_for(alice).post(
+        reverse("people:status", args=[person_a.pk]), {"to_status": "closed"}, follow=True
+    )
+    person_a.refresh_from_db()
+    assert person_a.status == Status.IDENTIFIED
+    assert b"Give the reason for closing" in response.content
+
+
+def test_a_status_out_of_order_is_refused(client_for, alice, person_a):
+    client = client_for(alice)
+    client.post(
+        reverse("people:status", args=[person_a.pk]), {"to_status": "closed", "reason": "moved"}
+    )
+    response = client.post(
+        reverse("people:status", args=[person_a.pk]), {"to_status": "case_management"}, follow=True
+    )
+    person_a.refresh_from_db()
+    assert person_a.status == Status.CLOSED
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+
+
+def test_program_staff_cannot_close_a_record(client_for, org_a, person_a):
+    from peacehub.accounts.roles import Role
+    from peacehub.accounts.tests.factories import member
+
+    clinician = member(org_a, Role.BEHAVIORAL_HEALTH_CLINICIAN)
+    response = client_for(clinician).post(
+        reverse("people:status", args=[person_a.pk]),
+        {"to_status": "closed", "reason": "moved"},
+        follow=True,
+    )
+    person_a.refresh_from_db()
+    assert person_a.status == Status.IDENTIFIED
+    assert b"Your role cannot close" in response.content
+
+
+def test_supervisor_exports_own_organization_only(client_for, bob, person_a, person_b):
+    response = client_for(bob).get(reverse("people:export"))
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Washington" in body
+    assert "Hernandez" not in body
+    assert AuditEvent.objects.get(action="export").detail["record_ids"] == [str(person_a.pk)]
+
+
+def test_list_reads_are_audited_with_the_ids_shown(client_for, alice, person_a):
+    client_for(alice).get(reverse("people:list"))
+    event = AuditEvent.objects.get(action="list")
+    assert event.detail["record_ids"] == [str(person_a.pk)]
+    assert event.actor_email == "alice@example.org"
+
+
+def test_list_query_count_does_not_grow_with_people(
+    client_for, alice, org_a, django_assert_max_num_queries
+):
+    from peacehub.people.tests.factories import PersonFactory
+
+    PersonFactory.create_batch(20, organization=org_a)
+    client = client_for(alice)
+    client.get(reverse("people:list"))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("people:list"))
+    assert len(response.context["page"].object_list) == 20
+
+
+def test_htmx_search_returns_only_the_results_fragment(client_for, alice, person_a):
+    response = client_for(alice).get(
+        reverse("people:list"), {"q": "washingtn"}, headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert "Jamal Washington" in content
+    assert "<html" not in content
+
+
+def test_autocomplete_finds_by_nickname(client_for, alice, person_a):
+    person_a.nicknames = "Boogie"
+    from peacehub.people.services import person_refresh_search
+
+    person_refresh_search(person_a)
+    person_a.save()
+    response = client_for(alice).get(reverse("people:autocomplete"), {"q": "boogy"})
+    assert "Jamal Washington" in response.content.decode()

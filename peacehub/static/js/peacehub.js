@@ -9,3 +9,12 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// The page's address changes with live searches (hx-push-url); switching language
+// must come back to the same search, not to the address the page loaded with.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest(".language-switch");
+  if (form) {
+    form.querySelector("input[name=next]").value = location.pathname + location.search;
+  }
+});

@@ -17,13 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, number_property, name_property, population_csv, **options):
         geojson = Path(path)
-        if population_csv is None:
-            candidate = geojson.parent / "community_area_population_2020.csv"
-            population_csv = candidate if candidate.exists() else None
         count = community_areas_load(
             geojson_path=geojson,
             number_property=number_property,
             name_property=name_property,
-            population_csv=population_csv,
+            population_csv=Path(population_csv) if population_csv else None,
         )
-        self.stdout.write(f"Loaded {count} community areas from {geojson}.")
+        if options["verbosity"]:
+            self.stdout.write(f"Loaded {count} community areas from {geojson}.")

@@ -1,0 +1,156 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.accounts.roles import Role
+from peacehub.accounts.services import api_token_create
+from peacehub.accounts.tests.factories import OrganizationFactory, member
+from peacehub.people.models import Consent, ConsentKind, ShareScope
+from peacehub.people.tests.factories import ConsentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def legal_aid(db):
+    return OrganizationFactory(name="Lakeside Legal Aid", kind="provider")
+
+
+@pytest.fixture
+def lena(legal_aid):
+    return member(legal_aid, Role.LEGAL_STAFF, "lena@example.org", full_name="Lena Legal")
+
+
+@pytest.fixture
+def share(person_a, legal_aid):
+    person_a.phone = "(773) 555-0199"
+    person_a.nicknames = "Jay"
+    person_a.save(update_fields=["phone", "nicknames"])
+    return ConsentFactory(
+        person=person_a,
+        kind=ConsentKind.SHARE,
+        recipient=legal_aid,
+        scope=[ShareScope.PHONE],
+    )
+
+
+def test_alice_records_a_sharing_consent(client_for, alice, person_a, legal_aid):
+    response = client_for(alice).post(
+        reverse("people:consent_create", args=[person_a.pk]),
+        {
+            "kind": "share",
+            "recipient": legal_aid.pk,
+            "scope": ["phone"],
+            "method": "signed",
+            "given_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(person=person_a)
+    assert consent.recipient == legal_aid
+    assert consent.scope == ["phone"]
+
+
+def test_shared_person_shows_only_what_the_consent_lists(client_for, lena, person_a, share):
+    response = client_for(lena).get(reverse("people:detail", args=[person_a.pk]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Jamal Washington" in content
+    assert "(773) 555-0199" in content  # the phone is in the consent's scope
+    assert "Jay" not in content  # nicknames never travel
+    assert "Status history" not in content
+    assert "Englewood" not in content  # the community area is not in the scope
+
+
+def test_shared_person_cannot_be_edited_by_the_recipient(client_for, lena, person_a, share):
+    client = client_for(lena)
+    assert client.get(reverse("people:edit", args=[person_a.pk])).status_code == 404
+    assert client.get(reverse("people:consent_create", args=[person_a.pk])).status_code == 404
+
+
+def test_shared_people_never_join_the_recipients_own_list(client_for, lena, person_a, share):
+    client = client_for(lena)
+    own = client.get(reverse("people:list"), {"q": "Jamal"})
+    shared = client.get(reverse("people:shared"))
+
+    assert b"Jamal Washington" not in own.content
+    assert list(own.context["page"].object_list) == []
+    assert b"Jamal Washington" in shared.content
+
+
+def test_revoking_the_consent_ends_access_at_once(client_for, alice, lena, person_a, share):
+    _, raw = api_token_create(user=lena, name="sync")
+    api_headers = {"Authorization": f"Bearer {raw}"}
+    detail = reverse("people:detail", args=[person_a.pk])
+    lena_client = client_for(lena)
+    assert lena_client.get(detail).status_code == 200
+    assert lena_client.get(f"/api/v1/people/{person_a.pk}", headers=api_headers).status_code == 200
+
+    alice_client = Client()
+    alice_client.force_login(alice)
+    response = alice_client.post(
+        reverse("people:consent_revoke", args=[person_a.pk, share.pk]), {"note": "Asked to stop"}
+    )
+    assert response.status_code == 302
+
+    assert lena_client.get(detail).status_code == 404
+    assert lena_client.get(f"/api/v1/people/{person_a.pk}", headers=api_headers).status_code == 404
+    assert b"Jamal Washington" not in lena_client.get(reverse("people:shared")).content
+    share.refresh_from_db()
+    assert share.revoked_at is not None
+
+
+def test_an_expired_consent_allows_nothing(client_for, lena, person_a, share):
+    share.given_on = timezone.localdate() - datetime.timedelta(days=30)
+    share.expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    share.save(update_fields=["given_on", "expires_on"])
+
+    assert client_for(lena).get(reverse("people:detail", args=[person_a.pk])).status_code == 404
+
+
+def test_a_consent_for_another_organization_shares_nothing(client_for, charlie, person_a, share):
+    assert client_for(charlie).get(reverse("people:detail", args=[person_a.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"kind": "share", "method": "signed", "given_on": "2020-01-01"}, "recipient"),
+        ({"kind": "services", "method": "signed", "given_on": "2999-01-01"}, "given_on"),
+        (
+            {
+                "kind": "services",
+                "method": "signed",
+                "given_on": "2024-05-01",
+                "expires_on": "2024-04-01",
+            },
+            "expires_on",
+        ),
+        ({"kind": "police", "method": "signed", "given_on": "2024-05-01"}, "kind"),
+    ],
+)
+def test_bad_consent_is_refused_and_nothing_saved(client_for, alice, person_a, data, field):
+    response = client_for(alice).post(reverse("people:consent_create", args=[person_a.pk]), data)
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert b"Nothing was saved" in response.content
+    assert not Consent.objects.filter(person=person_a).exists()
+
+
+def test_revoking_twice_is_refused(client_for, alice, person_a, share):
+    client = client_for(alice)
+    url = reverse("people:consent_revoke", args=[person_a.pk, share.pk])
+    client.post(url)
+    share.refresh_from_db()
+    revoked_at = share.revoked_at
+
+    response = client.post(url, follow=True)
+
+    share.refresh_from_db()
+    assert share.revoked_at == revoked_at
+    assert b"already revoked" in response.content
