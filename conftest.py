@@ -44,7 +44,8 @@ def pytest_runtest_teardown(item, nextitem):
     ends; put the session rows back so the next test on this worker finds them. A hook,
     not a fixture: the flush happens after every fixture has been torn down."""
     result = yield
-    if "transactional_db" in getattr(item, "fixturenames", ()):
+    # After the last test the session's fixtures (the test database itself) are gone.
+    if nextitem is not None and "transactional_db" in getattr(item, "fixturenames", ()):
         with item.session.config.stash[_blocker_key].unblock():
             restore_session_rows()
     return result
