@@ -15,7 +15,7 @@ from peacehub.people.models import (
     ShareScope,
     Status,
 )
-from peacehub.people.services import ALLOWED_TRANSITIONS
+from peacehub.people.services import ALLOWED_TRANSITIONS, PERSON_FIELDS
 
 _PHONE_ALLOWED = re.compile(r"^[0-9 +().\-]*$")
 EARLIEST_BIRTH_YEAR = 1900
@@ -50,18 +50,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_name",
-            "nicknames",
-            "date_of_birth",
-            "estimated_birth_year",
-            "gender",
-            "preferred_language",
-            "phone",
-            "community_area",
-        ]
+        fields = PERSON_FIELDS
         widgets = {"date_of_birth": DateInput()}
 
     def __init__(self, *args, organizations=None, show_nicknames=True, **kwargs):
