@@ -24,20 +24,26 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The demo runs as production does: DEBUG off, its own secret and encryption keys.
 var/secret-key:
 	@mkdir -p var
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-demo: $(STAMP) var/secret-key
-	PEACEHUB_SECRET_KEY=$$(cat var/secret-key) PEACEHUB_SECURE_COOKIES=false \
-	  $(BIN)/python manage.py migrate --no-input -v0
-	PEACEHUB_SECRET_KEY=$$(cat var/secret-key) PEACEHUB_SECURE_COOKIES=false \
-	  $(BIN)/python manage.py seed_demo --people $(PEOPLE)
-	PEACEHUB_SECRET_KEY=$$(cat var/secret-key) \
-	  $(BIN)/python manage.py collectstatic --no-input -v0
-	@echo "PeaceHub demo: http://$(HOST):$(PORT)"
-	PEACEHUB_SECRET_KEY=$$(cat var/secret-key) PEACEHUB_SECURE_COOKIES=false \
-	  $(BIN)/gunicorn peacehub.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+# Order-only: a newer environment must never regenerate the key (the notes would be lost).
+var/field-key: | $(STAMP)
+	@mkdir -p var
+	@$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
+
+DEMO_ENV = PEACEHUB_SECRET_KEY=$$(cat var/secret-key) PEACEHUB_FIELD_KEY_FILE=$(CURDIR)/var/field-key \
+	PEACEHUB_SECURE_COOKIES=false
+
+demo: $(STAMP) var/secret-key var/field-key
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --people $(PEOPLE)
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	@echo "PeaceHub demo: http://$(HOST):$(PORT)  (demo sign-ins above)"
+	$(DEMO_ENV) $(BIN)/gunicorn peacehub.wsgi --bind $(HOST):$(PORT) --workers 3 \
+	  --access-logfile -
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .

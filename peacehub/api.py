@@ -73,3 +73,4 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/people", "peacehub.people.api.router")
+api.add_router("/", "peacehub.outreach.api.router")

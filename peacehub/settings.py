@@ -35,6 +35,20 @@ AUDIT_HMAC_KEY = env_str("PEACEHUB_AUDIT_KEY", SECRET_KEY)
 if not (DEBUG or TESTING) and SECRET_KEY == _DEV_SECRET:
     raise ConfigurationError("PEACEHUB_SECRET_KEY must be set outside development.")
 
+# Keys of the field-level encryption of notes (peacehub.encryption): newest first.
+_DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5ldmVyLWZvci1yZWFsISE="
+_field_key_file = env_str("PEACEHUB_FIELD_KEY_FILE", "")
+if _field_key_file:
+    FIELD_ENCRYPTION_KEYS = [
+        line.strip() for line in Path(_field_key_file).read_text().splitlines() if line.strip()
+    ]
+else:
+    FIELD_ENCRYPTION_KEYS = env_list(
+        "PEACEHUB_FIELD_KEYS", [_DEV_FIELD_KEY] if (DEBUG or TESTING) else []
+    )
+if not FIELD_ENCRYPTION_KEYS:
+    raise ConfigurationError("PEACEHUB_FIELD_KEYS or PEACEHUB_FIELD_KEY_FILE must be set.")
+
 ALLOWED_HOSTS = env_list("PEACEHUB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PEACEHUB_CSRF_TRUSTED_ORIGINS", [])
 # Only behind a reverse proxy that sets it: otherwise a client could forge its address
@@ -54,6 +68,8 @@ INSTALLED_APPS = [
     "peacehub.geo",
     "peacehub.audit",
     "peacehub.people",
+    "peacehub.notifications",
+    "peacehub.outreach",
     "peacehub.site",
     "peacehub.demo",
 ]

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("peacehub.accounts.urls")),
     path("people/", include("peacehub.people.urls")),
     path("audit/", include("peacehub.audit.urls")),
+    path("outreach/", include("peacehub.outreach.urls")),
+    path("alerts/", include("peacehub.notifications.urls")),
     path("api/v1/", api.urls),
     path("operators/", admin.site.urls),
 ]

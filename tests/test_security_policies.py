@@ -114,7 +114,7 @@ def test_record_ids_in_urls_are_uuids():
 def test_signed_in_pages_are_not_cached(client, alice, person_a):
     client.force_login(alice)
     for url in [
-        reverse("site:dashboard"),
+        reverse("outreach:home"),
         reverse("people:list"),
         reverse("people:detail", args=[person_a.pk]),
         reverse("accounts:profile"),

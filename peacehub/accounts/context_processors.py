@@ -14,6 +14,14 @@ def navigation(request):
             "shared_people": Permission.VIEW_SHARED_PEOPLE in granted,
             "staff": Permission.MANAGE_STAFF in granted,
             "audit": Permission.VIEW_AUDIT in granted,
+            "outreach": Permission.LOG_CONTACTS in granted,
+            "incidents": Permission.VIEW_INCIDENTS in granted,
+            "report_incidents": Permission.REPORT_INCIDENTS in granted,
+            "mediations": Permission.VIEW_CONTACTS in granted,
+            "introductions": bool(
+                {Permission.MAKE_INTRODUCTIONS, Permission.RECEIVE_INTRODUCTIONS} & granted
+            ),
+            "supervision": Permission.SUPERVISE_OUTREACH in granted,
         },
         "my_memberships": memberships_of(user),
     }

@@ -12,6 +12,12 @@ SESSION_LAST_SEEN = "peacehub_last_seen"
 _LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
+def _is_poll(request) -> bool:
+    """A page polling for news (?poll=1) is not the person being active: an open tab
+    on an unattended phone must still sign out after the idle time."""
+    return request.method == "GET" and request.GET.get("poll") == "1"
+
+
 class SessionLimitsMiddleware:
     """Ends a signed-in session after SESSION_IDLE_TIMEOUT without a request and after
     SESSION_ABSOLUTE_TIMEOUT in all, whatever the activity."""
@@ -39,7 +45,7 @@ class SessionLimitsMiddleware:
                     _("You were signed out after %(minutes)s minutes without activity.")
                     % {"minutes": int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)},
                 )
-            elif now - last_seen > _LAST_SEEN_RESOLUTION_SECONDS:
+            elif now - last_seen > _LAST_SEEN_RESOLUTION_SECONDS and not _is_poll(request):
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -111,6 +111,15 @@ class Membership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    # Where this staff member mostly works: the default for what they log.
+    community_area = models.ForeignKey(
+        "geo.CommunityArea",
+        verbose_name=_("home community area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -36,6 +36,16 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
     VIEW_COALITION_AGGREGATES = "view_coalition_aggregates"
+    # Street outreach
+    LOG_CONTACTS = "log_contacts"
+    VIEW_CONTACTS = "view_contacts"
+    VIEW_INCIDENTS = "view_incidents"
+    REPORT_INCIDENTS = "report_incidents"
+    RESPOND_TO_INCIDENTS = "respond_to_incidents"
+    MANAGE_MEDIATIONS = "manage_mediations"
+    MAKE_INTRODUCTIONS = "make_introductions"
+    RECEIVE_INTRODUCTIONS = "receive_introductions"
+    SUPERVISE_OUTREACH = "supervise_outreach"
 
 
 # Every role that works with participants face to face.
@@ -47,20 +57,44 @@ _DIRECT_SERVICE = frozenset(
         Permission.VIEW_SHARED_PEOPLE,
     }
 )
-# Roles that decide whether someone is a CVI participant at all.
-_CVI_CORE = _DIRECT_SERVICE | {Permission.RECORD_ELIGIBILITY, Permission.CLOSE_PARTICIPATION}
+# Roles that decide whether someone is a CVI participant at all, and see and log the
+# contacts of street outreach.
+_CVI_CORE = _DIRECT_SERVICE | {
+    Permission.RECORD_ELIGIBILITY,
+    Permission.CLOSE_PARTICIPATION,
+    Permission.LOG_CONTACTS,
+    Permission.VIEW_CONTACTS,
+    Permission.VIEW_INCIDENTS,
+}
+# Those who answer shootings and threats in the street.
+_RESPONDERS = frozenset(
+    {
+        Permission.REPORT_INCIDENTS,
+        Permission.RESPOND_TO_INCIDENTS,
+        Permission.MAKE_INTRODUCTIONS,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OUTREACH_WORKER: _CVI_CORE,
-    Role.CASE_MANAGER: _CVI_CORE,
-    Role.VICTIM_ADVOCATE: _CVI_CORE,
+    Role.OUTREACH_WORKER: _CVI_CORE | _RESPONDERS | {Permission.MANAGE_MEDIATIONS},
+    Role.CASE_MANAGER: _CVI_CORE | {Permission.RECEIVE_INTRODUCTIONS},
+    Role.VICTIM_ADVOCATE: _CVI_CORE | _RESPONDERS,
     Role.BEHAVIORAL_HEALTH_CLINICIAN: _DIRECT_SERVICE,
     Role.WORKFORCE_STAFF: _DIRECT_SERVICE,
     Role.LEGAL_STAFF: _DIRECT_SERVICE,
     Role.IPV_STAFF: _DIRECT_SERVICE,
-    Role.SUPERVISOR: _CVI_CORE | {Permission.EXPORT_PEOPLE},
+    Role.SUPERVISOR: _CVI_CORE
+    | _RESPONDERS
+    | {
+        Permission.EXPORT_PEOPLE,
+        Permission.MANAGE_MEDIATIONS,
+        Permission.RECEIVE_INTRODUCTIONS,
+        Permission.SUPERVISE_OUTREACH,
+    },
     Role.ORGANIZATION_ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.VIEW_AUDIT}),
-    Role.CONVENER_STAFF: frozenset({Permission.VIEW_COALITION_AGGREGATES}),
+    Role.CONVENER_STAFF: frozenset(
+        {Permission.VIEW_COALITION_AGGREGATES, Permission.VIEW_INCIDENTS}
+    ),
     Role.TRAINER: frozenset(),
     Role.EVALUATOR: frozenset(),
 }

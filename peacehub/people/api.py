@@ -8,6 +8,7 @@ from ninja import Status as Reply
 
 from peacehub.accounts.access import has_permission, organizations_with
 from peacehub.accounts.roles import Permission
+from peacehub.api_helpers import ErrorOut, invalid, page_of
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.geo.models import CommunityArea
@@ -23,12 +24,6 @@ from peacehub.people.models import Person, Status
 from peacehub.people.search import people_matching
 
 router = Router(tags=["people"])
-PAGE_SIZE = 50
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 class PersonIn(Schema):
@@ -132,16 +127,6 @@ def _form_data(payload: PersonIn, person: Person | None = None) -> dict:
     return data
 
 
-def _invalid(form) -> Reply:
-    return Reply(
-        400,
-        {
-            "detail": _("The request is not valid."),
-            "errors": {f: [str(m) for m in msgs] for f, msgs in form.errors.items()},
-        },
-    )
-
-
 @router.get("", response={200: PersonPage, 403: ErrorOut})
 def person_list(request: HttpRequest, q: str = "", status: str = "", page: int = 1):
     """People of the caller's own organizations; q searches names, misspellings too."""
@@ -154,15 +139,10 @@ def person_list(request: HttpRequest, q: str = "", status: str = "", page: int =
         people = people.filter(status=status)
     q = q.strip()[:100]
     if q:
-        matches = people_matching(people, q, limit=200)
-        count = len(matches)
+        shown, numbers = page_of(people_matching(people, q, limit=200), page)
     else:
         people = people.order_by("legal_last_name", "legal_first_name")
-        count = people.count()
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
-    shown = matches[window] if q else list(people[window])
+        shown, numbers = page_of(people, page, people.count())
     audit_listing(
         request,
         AuditAction.SEARCH if q else AuditAction.LIST,
@@ -171,7 +151,7 @@ def person_list(request: HttpRequest, q: str = "", status: str = "", page: int =
         via="api",
     )
     results = [_out(PersonAccess(p, fields_for_owner(request.user, p), False)) for p in shown]
-    return Reply(200, {"count": count, "page": page, "pages": pages, "results": results})
+    return Reply(200, {**numbers, "results": results})
 
 
 @router.get("/{uuid:person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
@@ -188,19 +168,13 @@ def person_create(request: HttpRequest, payload: PersonIn):
     if payload.organization is not None:
         matching = [o for o in organizations if o.pk == payload.organization]
         if not matching:
-            return Reply(
-                400,
-                {
-                    "detail": _("The request is not valid."),
-                    "errors": {
-                        "organization": [_("You cannot add participants to that organization.")]
-                    },
-                },
+            return invalid(
+                {"organization": [_("You cannot add participants to that organization.")]}
             )
         organization = matching[0]
     form = PersonForm(data=_form_data(payload))
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form.errors)
     person = services.person_create(
         request=request, organization=organization, data=form.person_data()
     )
@@ -229,6 +203,6 @@ def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn):
         show_nicknames=access.can_see(PersonField.NICKNAMES),
     )
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form.errors)
     services.person_update(request=request, person=access.person, data=form.person_data())
     return Reply(200, _out(access))

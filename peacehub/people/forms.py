@@ -45,6 +45,29 @@ class CommunityAreaChoiceField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
 
+class ParticipantField(forms.ModelChoiceField):
+    """A participant chosen by id from the people the user may work with; anyone else
+    (another organization's, or an id that does not exist) is the same error."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose a participant of your organization from the search."),
+        "invalid_pk_value": _("Choose a participant of your organization from the search."),
+    }
+
+    def __init__(self, *, people, **kwargs):
+        kwargs.setdefault("label", _("Participant"))
+        super().__init__(queryset=people, widget=forms.HiddenInput, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            # A malformed id gets the same answer as a stranger's: nothing to probe.
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class PersonForm(forms.ModelForm):
     community_area = CommunityAreaChoiceField(required=False)
 

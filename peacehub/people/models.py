@@ -91,6 +91,23 @@ class Person(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.IDENTIFIED
     )
+    # The staff member who knows the person best on each side of the work.
+    outreach_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("outreach worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outreach_participants",
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case_management_participants",
+    )
     status_changed_at = models.DateTimeField(default=timezone.now)
     # Lower-case, accent-free names and their sound-alike codes, kept by
     # peacehub.people.search so that a misspelled name still finds the person.

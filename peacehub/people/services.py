@@ -40,6 +40,9 @@ PERSON_FIELDS = [
     "phone",
     "community_area",
 ]
+# Who works with the person; set by the services of outreach and case management, never
+# by the person form.
+ASSIGNMENT_FIELDS = ["outreach_worker", "case_manager"]
 
 
 def person_refresh_search(person: Person) -> None:
@@ -51,7 +54,7 @@ def person_refresh_search(person: Person) -> None:
 @transaction.atomic
 def person_create(*, request, organization, data: dict[str, Any]) -> Person:
     person = Person(organization=organization, created_by=request.user)
-    for field in PERSON_FIELDS:
+    for field in PERSON_FIELDS + ASSIGNMENT_FIELDS:
         if field in data:
             setattr(person, field, data[field])
     person_refresh_search(person)
@@ -67,7 +70,9 @@ def person_create(*, request, organization, data: dict[str, Any]) -> Person:
 @transaction.atomic
 def person_update(*, request, person: Person, data: dict[str, Any]) -> list[str]:
     """Apply the given fields; returns the names of those that changed."""
-    changed = [f for f in PERSON_FIELDS if f in data and getattr(person, f) != data[f]]
+    changed = [
+        f for f in PERSON_FIELDS + ASSIGNMENT_FIELDS if f in data and getattr(person, f) != data[f]
+    ]
     if not changed:
         return []
     for field in changed:

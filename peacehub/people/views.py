@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from peacehub.accounts.access import has_permission, organizations_with
-from peacehub.accounts.roles import Permission
+from peacehub.accounts.access import has_permission, organizations_with, roles_in
+from peacehub.accounts.roles import Permission, Role
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.geo.models import CommunityArea
 from peacehub.http import is_htmx, paginate, permission_required
+from peacehub.outreach.summary import outreach_summary
 from peacehub.people import services
 from peacehub.people.access import PersonField, get_person_for_user
 from peacehub.people.eligibility import RULE, Criterion
@@ -91,7 +92,9 @@ def person_autocomplete(request: HttpRequest) -> HttpResponse:
         )
         audit_listing(request, AuditAction.SEARCH, people, record_type=PERSON_RECORD)
     return TemplateResponse(
-        request, "people/includes/autocomplete.html", {"people": people, "query": query}
+        request,
+        "people/includes/autocomplete.html",
+        {"people": people, "query": query, "picker": request.GET.get("picker") == "1"},
     )
 
 
@@ -116,9 +119,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data.get("organization") or organizations[0]
-        person = services.person_create(
-            request=request, organization=organization, data=form.person_data()
-        )
+        data = form.person_data()
+        # An outreach worker who meets someone becomes their outreach worker.
+        if Role.OUTREACH_WORKER in roles_in(request.user, organization.pk):
+            data["outreach_worker"] = request.user
+        person = services.person_create(request=request, organization=organization, data=data)
         messages.success(request, _("%(name)s was added.") % {"name": person.display_name})
         return redirect("people:detail", person_id=person.pk)
     return TemplateResponse(request, "people/person_form.html", {"form": form, "creating": True})
@@ -144,6 +149,7 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
                 "can_close": has_permission(user, Permission.CLOSE_PARTICIPATION, org),
                 "can_record_eligibility": has_permission(user, Permission.RECORD_ELIGIBILITY, org),
                 "can_manage_consent": has_permission(user, Permission.MANAGE_CONSENT, org),
+                **outreach_summary(request, person),
             }
         )
     return TemplateResponse(request, "people/person_detail.html", context)

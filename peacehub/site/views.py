@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -43,6 +44,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     granted = permissions_of(request.user)
+    # Street outreach workers live on their own home page, made for the phone.
+    if {Permission.LOG_CONTACTS, Permission.RESPOND_TO_INCIDENTS} <= granted and (
+        Permission.SUPERVISE_OUTREACH not in granted
+    ):
+        return redirect("outreach:home")
     context = {"memberships": memberships_of(request.user)}
     if Permission.VIEW_PEOPLE in granted:
         # Counts of the user's own organizations only, through the permission layer.

@@ -26,7 +26,8 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    # Outreach workers land on their own home page; other roles on the dashboard.
+    expect(page).to_have_url(re.compile(r"/(dashboard|outreach)/$"))
 
 
 def record_documents(page: Page) -> list[Response]:
@@ -89,7 +90,7 @@ def test_outreach_worker_journey_and_the_firewall(
     page = new_page("alice")
     documents = record_documents(page)
 
-    # 1. Alice signs in through the form and lands on her dashboard.
+    # 1. Alice signs in through the form and lands on her outreach home page.
     sign_in(page, alice.email, password)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alice Outreach")
 
@@ -213,7 +214,7 @@ def test_phone_width_labels_and_visible_focus(new_page, console, alice, person_a
     check_width("sign-in")
     assert unlabelled_controls() == []
     sign_in(page, alice.email, password)
-    check_width("dashboard")
+    check_width("outreach home")
 
     page.goto("/people/")
     check_width("participants list")

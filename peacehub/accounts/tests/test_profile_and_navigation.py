@@ -15,7 +15,7 @@ def _nav_links(response) -> set[str]:
 
 def test_outreach_worker_sees_participants_not_staff_or_audit(client, alice):
     client.force_login(alice)
-    links = _nav_links(client.get(reverse("site:dashboard")))
+    links = _nav_links(client.get(reverse("outreach:home")))
     assert reverse("people:list") in links
     assert reverse("accounts:organizations") not in links
     assert reverse("audit:list") not in links

@@ -119,30 +119,30 @@ def _age_session(client, **seconds):
 def test_session_ends_after_15_idle_minutes(client, alice, password):
     _attempt(client, alice.email, password)
     _age_session(client, last_seen=16 * 60)
-    response = client.get(reverse("site:dashboard"))
+    response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
-    assert client.get(reverse("site:dashboard")).status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_activity_keeps_the_session(client, alice, password):
     _attempt(client, alice.email, password)
     _age_session(client, last_seen=14 * 60)
-    assert client.get(reverse("site:dashboard")).status_code == 200
+    assert client.get(reverse("accounts:profile")).status_code == 200
 
 
 def test_session_ends_after_12_hours_whatever_the_activity(client, alice, password):
     _attempt(client, alice.email, password)
     _age_session(client, started=12 * 3600 + 60, last_seen=10)
-    response = client.get(reverse("site:dashboard"))
+    response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
-    assert client.get(reverse("site:dashboard")).status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_sign_out_ends_the_session(client, alice, password):
     _attempt(client, alice.email, password)
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("site:dashboard")).status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_sign_out_needs_a_post(client, alice):

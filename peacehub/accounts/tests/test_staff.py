@@ -135,7 +135,7 @@ def test_convener_staff_role_belongs_to_the_convener_only(client, olivia, org_a)
 def _signed_in(client_class, user):
     client = client_class()
     client.force_login(user)
-    assert client.get(reverse("site:dashboard")).status_code == 200
+    assert client.get(reverse("accounts:profile")).status_code == 200
     return client
 
 
@@ -147,7 +147,7 @@ def test_removing_a_membership_ends_sessions_at_once(client, olivia, alice, org_
     client.post(staff_url(org_a, "accounts:staff_remove", alice.memberships.get().pk))
 
     assert not Membership.objects.filter(user=alice).exists()
-    assert alice_client.get(reverse("site:dashboard")).status_code == 302
+    assert alice_client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_changing_a_role_ends_sessions_at_once(client, olivia, alice, org_a):
@@ -159,7 +159,7 @@ def test_changing_a_role_ends_sessions_at_once(client, olivia, alice, org_a):
         staff_url(org_a, "accounts:staff_edit", alice.memberships.get().pk),
         {"role": "case_manager"},
     )
-    assert alice_client.get(reverse("site:dashboard")).status_code == 302
+    assert alice_client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_deactivating_ends_sessions_and_tokens(client, olivia, alice, org_a):
@@ -172,7 +172,7 @@ def test_deactivating_ends_sessions_and_tokens(client, olivia, alice, org_a):
 
     alice.refresh_from_db()
     assert not alice.is_active
-    assert alice_client.get(reverse("site:dashboard")).status_code == 302
+    assert alice_client.get(reverse("accounts:profile")).status_code == 302
     api = Client().get("/api/v1/people", headers={"Authorization": f"Bearer {raw}"})
     assert api.status_code == 401
 

@@ -193,10 +193,10 @@ def test_fields_follow_the_role(client, subject, org_a, role):
     assert (api.json().get("nicknames") == "Shady") is shows_cvi
 
 
-def test_dashboard_count_ignores_other_organizations(client, alice, org_a, org_b):
+def test_dashboard_count_ignores_other_organizations(client, bob, org_a, org_b):
     PersonFactory.create_batch(2, organization=org_a)
     PersonFactory.create_batch(5, organization=org_b)
-    client.force_login(alice)
+    client.force_login(bob)
 
     response = client.get(reverse("site:dashboard"))
 

@@ -1,0 +1,166 @@
+"""Who sees which outreach records. The one place that decides, as people.access does
+for people.
+
+- Contacts, mediations and introductions belong to one organization: members whose
+  role has VIEW_CONTACTS see them; others of the organization get 403, strangers 404.
+- An incident is seen by every organization that serves its community area (it must
+  respond), by the organization that reported it, and by convener staff. The people
+  linked to it are seen only by the organization each person belongs to.
+"""
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from peacehub.accounts.access import has_permission, memberships_of, role_has_permission
+from peacehub.accounts.models import Organization
+from peacehub.accounts.roles import Permission
+from peacehub.outreach.models import (
+    Conflict,
+    Contact,
+    Incident,
+    IncidentPerson,
+    IncidentResponse,
+    Introduction,
+)
+from peacehub.people.access import people_visible_to
+
+
+def _organization_ids(user, permission: Permission) -> list[UUID]:
+    return [
+        m.organization_id for m in memberships_of(user) if role_has_permission(m.role, permission)
+    ]
+
+
+def _owned(queryset: QuerySet, user, object_id: UUID, permission: Permission, view_permission):
+    """Fetch one organization-owned record: 404 for a stranger, 403 for a member of the
+    organization whose role lacks ``permission``."""
+    record = queryset.filter(pk=object_id).first()
+    if record is None:
+        raise Http404
+    organization_id = record.organization_id
+    if not any(m.organization_id == organization_id for m in memberships_of(user)):
+        raise Http404
+    if not has_permission(user, view_permission, organization_id) or not has_permission(
+        user, permission, organization_id
+    ):
+        raise PermissionDenied
+    return record
+
+
+# --- Contacts ---------------------------------------------------------------------
+
+
+def contacts_visible_to(user) -> QuerySet:
+    return Contact.objects.filter(
+        organization_id__in=_organization_ids(user, Permission.VIEW_CONTACTS)
+    )
+
+
+def get_contact_for_user(user, contact_id: UUID, permission=Permission.VIEW_CONTACTS) -> Contact:
+    return _owned(
+        Contact.objects.select_related("person", "community_area"),
+        user,
+        contact_id,
+        permission,
+        Permission.VIEW_CONTACTS,
+    )
+
+
+# --- Incidents --------------------------------------------------------------------
+
+
+def incidents_visible_to(user) -> QuerySet:
+    organizations = Organization.objects.filter(
+        pk__in=_organization_ids(user, Permission.VIEW_INCIDENTS)
+    )
+    if not organizations:
+        return Incident.objects.none()
+    if any(o.kind == Organization.Kind.CONVENER for o in organizations):
+        return Incident.objects.all()
+    return Incident.objects.filter(
+        Q(community_area__organizations__in=organizations)
+        | Q(reported_by_organization__in=organizations)
+        | Q(responses__organization__in=organizations)
+    ).distinct()
+
+
+def get_incident_for_user(user, incident_id: UUID) -> Incident:
+    incident = (
+        incidents_visible_to(user)
+        .select_related("community_area", "reported_by_organization")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def responses_of(user, incident: Incident, permission=Permission.RESPOND_TO_INCIDENTS):
+    """The user's own organizations' responses to the incident that they may act on."""
+    return IncidentResponse.objects.filter(
+        incident=incident, organization_id__in=_organization_ids(user, permission)
+    ).select_related("organization", "acknowledged_by", "on_scene_by", "follow_up_done_by")
+
+
+def get_response_for_user(user, response_id: UUID) -> IncidentResponse:
+    response = (
+        IncidentResponse.objects.select_related("incident", "organization")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None:
+        raise Http404
+    get_incident_for_user(user, response.incident_id)  # 404 unless the incident is seen
+    if not any(m.organization_id == response.organization_id for m in memberships_of(user)):
+        raise Http404
+    if not has_permission(user, Permission.RESPOND_TO_INCIDENTS, response.organization_id):
+        raise PermissionDenied
+    return response
+
+
+def incident_people_visible_to(user, incident: Incident) -> QuerySet:
+    """Links to people of the user's own organizations only."""
+    return IncidentPerson.objects.filter(
+        incident=incident, person__in=people_visible_to(user)
+    ).select_related("person")
+
+
+# --- Mediations and introductions ---------------------------------------------------
+
+
+def conflicts_visible_to(user) -> QuerySet:
+    return Conflict.objects.filter(
+        organization_id__in=_organization_ids(user, Permission.VIEW_CONTACTS)
+    )
+
+
+def get_conflict_for_user(user, conflict_id: UUID, permission=Permission.VIEW_CONTACTS) -> Conflict:
+    return _owned(
+        Conflict.objects.select_related("community_area"),
+        user,
+        conflict_id,
+        permission,
+        Permission.VIEW_CONTACTS,
+    )
+
+
+def introductions_visible_to(user) -> QuerySet:
+    return Introduction.objects.filter(
+        organization_id__in=_organization_ids(user, Permission.VIEW_CONTACTS)
+    )
+
+
+def get_introduction_for_user(
+    user, introduction_id: UUID, permission=Permission.VIEW_CONTACTS
+) -> Introduction:
+    return _owned(
+        Introduction.objects.select_related("person", "introduced_by", "case_manager"),
+        user,
+        introduction_id,
+        permission,
+        Permission.VIEW_CONTACTS,
+    )

@@ -1,0 +1,414 @@
+"""Street outreach in the JSON API: contacts, incidents, responses and mediations,
+through the same access rules and the same forms as the pages."""
+
+import datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja import Status as Reply
+
+from peacehub.accounts.access import has_permission
+from peacehub.accounts.roles import Permission
+from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing, audit_request
+from peacehub.geo.models import CommunityArea
+from peacehub.outreach import services
+from peacehub.outreach.access import (
+    conflicts_visible_to,
+    contacts_visible_to,
+    get_conflict_for_user,
+    get_incident_for_user,
+    get_response_for_user,
+    incident_people_visible_to,
+    incidents_visible_to,
+    responses_of,
+)
+from peacehub.outreach.forms import ConflictForm, ContactForm, IncidentForm, ResponseActionForm
+from peacehub.outreach.views.common import acting_organization, workable_people
+
+router = Router(tags=["outreach"])
+
+
+class ContactIn(Schema):
+    person: UUID | None = None
+    non_participant: str | None = None
+    contact_type: str | None = None
+    occurred_at: str | None = None
+    community_area: int | None = None
+    minutes: int | None = None
+    topics: list[str] | None = None
+    note: str | None = None
+    follow_up_by: str | None = None
+
+
+class ContactOut(Schema):
+    id: UUID
+    organization: UUID
+    worker: UUID
+    person: UUID | None
+    non_participant: str
+    contact_type: str
+    occurred_at: datetime.datetime
+    community_area: int
+    minutes: int | None
+    topics: list[str]
+    note: str
+    follow_up_by: datetime.date | None
+
+
+class ContactPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ContactOut]
+
+
+class IncidentIn(Schema):
+    kind: str | None = None
+    occurred_at: str | None = None
+    community_area: int | None = None
+    block: str | None = None
+    source: str | None = None
+    summary: str | None = None
+
+
+class ResponseOut(Schema):
+    id: UUID
+    organization: UUID
+    state: str
+    notified_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+    on_scene_at: datetime.datetime | None
+    follow_up_done_at: datetime.datetime | None
+    minutes_to_acknowledge: int | None
+    minutes_to_scene: int | None
+
+
+class LinkOut(Schema):
+    person: UUID
+    relation: str
+
+
+class IncidentOut(Schema):
+    id: UUID
+    kind: str
+    occurred_at: datetime.datetime
+    community_area: int
+    block: str
+    source: str
+    summary: str
+    reported_by_organization: UUID
+    closed_at: datetime.datetime | None
+    # The caller's own organizations' responses and linked participants only.
+    responses: list[ResponseOut] = []
+    people: list[LinkOut] = []
+
+
+class IncidentPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[IncidentOut]
+
+
+class StepIn(Schema):
+    state: str
+
+
+class ActionIn(Schema):
+    kind: str | None = None
+    note: str | None = None
+
+
+class ActionOut(Schema):
+    id: UUID
+    kind: str
+    note: str
+    occurred_at: datetime.datetime
+
+
+class ConflictIn(Schema):
+    label: str | None = None
+    community_area: int | None = None
+
+
+class PartyOut(Schema):
+    person: UUID | None
+    group_label: str
+
+
+class AgreementOut(Schema):
+    id: UUID
+    kind: str
+    made_on: datetime.date
+    state: str
+    review_on: datetime.date | None
+
+
+class ConflictOut(Schema):
+    id: UUID
+    organization: UUID
+    label: str
+    community_area: int
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+    parties: list[PartyOut] = []
+    agreements: list[AgreementOut] = []
+
+
+class ConflictPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ConflictOut]
+
+
+def _area_pk(number):
+    area = CommunityArea.objects.filter(number=number).only("pk").first()
+    return area.pk if area else -1  # an id no area has: the form refuses it
+
+
+def _with_area(data: dict) -> dict:
+    if data.get("community_area") not in (None, ""):
+        data["community_area"] = _area_pk(data["community_area"])
+    return data
+
+
+def _contact_out(contact) -> dict:
+    return {
+        "id": contact.pk,
+        "organization": contact.organization_id,
+        "worker": contact.worker_id,
+        "person": contact.person_id,
+        "non_participant": contact.non_participant,
+        "contact_type": contact.contact_type,
+        "occurred_at": contact.occurred_at,
+        "community_area": contact.community_area.number,
+        "minutes": contact.minutes,
+        "topics": contact.topics,
+        "note": contact.note,
+        "follow_up_by": contact.follow_up_by,
+    }
+
+
+@router.get("/contacts", response={200: ContactPage, 403: ErrorOut})
+def contact_list(request: HttpRequest, person: UUID | None = None, page: int = 1):
+    if not has_permission(request.user, Permission.VIEW_CONTACTS):
+        return forbidden(_("Your role cannot see outreach contacts."))
+    contacts = contacts_visible_to(request.user).select_related("community_area")
+    if person is not None:
+        contacts = contacts.filter(person_id=person)
+    contacts = contacts.order_by("-occurred_at")
+    shown, numbers = page_of(contacts, page, contacts.count())
+    audit_listing(request, AuditAction.LIST, shown, record_type="outreach.contact", via="api")
+    return Reply(200, {**numbers, "results": [_contact_out(c) for c in shown]})
+
+
+@router.post("/contacts", response={201: ContactOut, 400: ErrorOut, 403: ErrorOut})
+def contact_create(request: HttpRequest, payload: ContactIn):
+    if not has_permission(request.user, Permission.LOG_CONTACTS):
+        return forbidden(_("Your role cannot log contacts."))
+    data = _with_area(form_payload(payload))
+    data.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    form = ContactForm(data, people=workable_people(request.user, Permission.LOG_CONTACTS))
+    if not form.is_valid():
+        return invalid(form.errors)
+    person = form.cleaned_data["person"]
+    organization = (
+        person.organization
+        if person
+        else acting_organization(request.user, Permission.LOG_CONTACTS)
+    )
+    try:
+        contact = services.contact_log(
+            request=request, organization=organization, data=form.cleaned_data
+        )
+    except ValidationError as error:
+        return invalid({"__all__": error.messages})
+    return Reply(201, _contact_out(contact))
+
+
+def _incident_out(request, incident, detail: bool = False) -> dict:
+    data = {
+        "id": incident.pk,
+        "kind": incident.kind,
+        "occurred_at": incident.occurred_at,
+        "community_area": incident.community_area.number,
+        "block": incident.block,
+        "source": incident.source,
+        "summary": incident.summary,
+        "reported_by_organization": incident.reported_by_organization_id,
+        "closed_at": incident.closed_at,
+    }
+    if detail:
+        responses = list(responses_of(request.user, incident, Permission.VIEW_INCIDENTS))
+        links = list(incident_people_visible_to(request.user, incident))
+        if links:
+            audit_listing(
+                request,
+                AuditAction.LIST,
+                [link.person for link in links],
+                record_type="people.person",
+                incident=str(incident.pk),
+            )
+        data["responses"] = [_response_out(r) for r in responses]
+        data["people"] = [{"person": link.person_id, "relation": link.relation} for link in links]
+    return data
+
+
+def _response_out(response) -> dict:
+    return {
+        "id": response.pk,
+        "organization": response.organization_id,
+        "state": response.state,
+        "notified_at": response.notified_at,
+        "acknowledged_at": response.acknowledged_at,
+        "on_scene_at": response.on_scene_at,
+        "follow_up_done_at": response.follow_up_done_at,
+        "minutes_to_acknowledge": response.minutes_to_acknowledge,
+        "minutes_to_scene": response.minutes_to_scene,
+    }
+
+
+@router.get("/incidents", response={200: IncidentPage, 403: ErrorOut})
+def incident_list(request: HttpRequest, open: bool = False, page: int = 1):
+    if not has_permission(request.user, Permission.VIEW_INCIDENTS):
+        return forbidden(_("Your role cannot see incidents."))
+    incidents = incidents_visible_to(request.user).select_related("community_area")
+    if open:
+        incidents = incidents.filter(closed_at__isnull=True)
+    incidents = incidents.order_by("-occurred_at")
+    shown, numbers = page_of(incidents, page, incidents.count())
+    return Reply(200, {**numbers, "results": [_incident_out(request, i) for i in shown]})
+
+
+@router.post("/incidents", response={201: IncidentOut, 400: ErrorOut, 403: ErrorOut})
+def incident_create(request: HttpRequest, payload: IncidentIn):
+    if not has_permission(request.user, Permission.REPORT_INCIDENTS):
+        return forbidden(_("Your role cannot report incidents."))
+    form = IncidentForm(_with_area(form_payload(payload)))
+    if not form.is_valid():
+        return invalid(form.errors)
+    try:
+        incident = services.incident_report(
+            request=request,
+            organization=acting_organization(request.user, Permission.REPORT_INCIDENTS),
+            data=form.cleaned_data,
+        )
+    except ValidationError as error:
+        return invalid({"__all__": error.messages})
+    return Reply(201, _incident_out(request, incident, detail=True))
+
+
+@router.get(
+    "/incidents/{uuid:incident_id}", response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut}
+)
+def incident_read(request: HttpRequest, incident_id: UUID):
+    incident = get_incident_for_user(request.user, incident_id)
+    return Reply(200, _incident_out(request, incident, detail=True))
+
+
+@router.post(
+    "/responses/{uuid:response_id}/steps",
+    response={200: ResponseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def response_step(request: HttpRequest, response_id: UUID, payload: StepIn):
+    response = get_response_for_user(request.user, response_id)
+    try:
+        response = services.response_advance(
+            request=request, response=response, to_state=payload.state
+        )
+    except ValidationError as error:
+        return invalid({"state": error.messages})
+    return Reply(200, _response_out(response))
+
+
+@router.post(
+    "/responses/{uuid:response_id}/actions",
+    response={201: ActionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def response_action(request: HttpRequest, response_id: UUID, payload: ActionIn):
+    response = get_response_for_user(request.user, response_id)
+    form = ResponseActionForm(form_payload(payload))
+    if not form.is_valid():
+        return invalid(form.errors)
+    action = services.response_action_add(
+        request=request,
+        response=response,
+        kind=form.cleaned_data["kind"],
+        note=form.cleaned_data["note"],
+    )
+    return Reply(
+        201,
+        {
+            "id": action.pk,
+            "kind": action.kind,
+            "note": action.note,
+            "occurred_at": action.occurred_at,
+        },
+    )
+
+
+def _conflict_out(conflict, detail: bool = False) -> dict:
+    data = {
+        "id": conflict.pk,
+        "organization": conflict.organization_id,
+        "label": conflict.label,
+        "community_area": conflict.community_area.number,
+        "opened_on": conflict.opened_on,
+        "closed_on": conflict.closed_on,
+    }
+    if detail:
+        data["parties"] = [
+            {"person": p.person_id, "group_label": p.group_label} for p in conflict.parties.all()
+        ]
+        data["agreements"] = [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "made_on": a.made_on,
+                "state": a.state,
+                "review_on": a.review_on,
+            }
+            for a in conflict.agreements.all()
+        ]
+    return data
+
+
+@router.get("/mediations", response={200: ConflictPage, 403: ErrorOut})
+def conflict_list(request: HttpRequest, page: int = 1):
+    if not has_permission(request.user, Permission.VIEW_CONTACTS):
+        return forbidden(_("Your role cannot see mediations."))
+    conflicts = conflicts_visible_to(request.user).select_related("community_area")
+    conflicts = conflicts.order_by("-opened_on")
+    shown, numbers = page_of(conflicts, page, conflicts.count())
+    return Reply(200, {**numbers, "results": [_conflict_out(c) for c in shown]})
+
+
+@router.post("/mediations", response={201: ConflictOut, 400: ErrorOut, 403: ErrorOut})
+def conflict_create(request: HttpRequest, payload: ConflictIn):
+    if not has_permission(request.user, Permission.MANAGE_MEDIATIONS):
+        return forbidden(_("Your role cannot open mediations."))
+    form = ConflictForm(_with_area(form_payload(payload)))
+    if not form.is_valid():
+        return invalid(form.errors)
+    conflict = services.conflict_open(
+        request=request,
+        organization=acting_organization(request.user, Permission.MANAGE_MEDIATIONS),
+        **form.cleaned_data,
+    )
+    return Reply(201, _conflict_out(conflict, detail=True))
+
+
+@router.get(
+    "/mediations/{uuid:conflict_id}", response={200: ConflictOut, 403: ErrorOut, 404: ErrorOut}
+)
+def conflict_read(request: HttpRequest, conflict_id: UUID):
+    conflict = get_conflict_for_user(request.user, conflict_id)
+    audit_request(request, AuditAction.VIEW, conflict)
+    return Reply(200, _conflict_out(conflict, detail=True))

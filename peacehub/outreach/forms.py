@@ -1,0 +1,279 @@
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peacehub.accounts.models import Membership
+from peacehub.accounts.roles import Role
+from peacehub.outreach.models import (
+    Agreement,
+    AgreementState,
+    ContactType,
+    DutyShift,
+    IncidentKind,
+    IncidentRelation,
+    IncidentSource,
+    NonParticipant,
+    ResponseActionKind,
+    Topic,
+)
+from peacehub.outreach.services import CLOCK_SKEW
+from peacehub.people.forms import CommunityAreaChoiceField, DateInput, ParticipantField
+from peacehub.people.models import Person
+
+NOTE_MAX = 1000
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def note_field(label=None, required=False, max_length=NOTE_MAX):
+    return forms.CharField(
+        label=label or _("Note"),
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ContactForm(forms.Form):
+    person = ParticipantField(people=Person.objects.none(), required=False)
+    non_participant = forms.ChoiceField(
+        label=_("Or with someone who is not a participant"),
+        choices=[("", "—"), *NonParticipant.choices],
+        required=False,
+    )
+    contact_type = forms.ChoiceField(
+        label=_("Type"), choices=ContactType.choices, widget=forms.RadioSelect
+    )
+    occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    community_area = CommunityAreaChoiceField(empty_label=None)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60, required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = note_field(max_length=500)
+    follow_up_by = forms.DateField(label=_("Follow up by"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        moment = self.cleaned_data["occurred_at"]
+        if moment > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        return moment
+
+    def clean_follow_up_by(self):
+        day = self.cleaned_data.get("follow_up_by")
+        if day and day < timezone.localdate():
+            raise forms.ValidationError(_("A follow-up date cannot be in the past."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        person, other = cleaned.get("person"), cleaned.get("non_participant")
+        if "person" in self.errors:
+            return cleaned
+        if person and other:
+            self.add_error(
+                "non_participant",
+                _("Choose the participant or say who else it was with, not both."),
+            )
+        elif not person and not other:
+            self.add_error(
+                "person",
+                _("Choose the participant, or say who it was with if not a participant."),
+            )
+        return cleaned
+
+
+# A bare number is a house number; "63rd" or "79th" is a street's name.
+_BLOCK_NUMBER = re.compile(r"\b(\d+)(?!\d|st\b|nd\b|rd\b|th\b)", re.IGNORECASE)
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=IncidentKind.choices)
+    occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    community_area = CommunityAreaChoiceField(required=True, empty_label="—")
+    block = forms.CharField(
+        label=_("Where, at block level"),
+        max_length=120,
+        required=False,
+        help_text=_("A block or a corner, e.g. “6300 block of S Halsted” — never an address."),
+    )
+    source = forms.ChoiceField(label=_("How we know"), choices=IncidentSource.choices)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=300,
+        required=False,
+        help_text=_("Every responding organization reads this: no names."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        moment = self.cleaned_data["occurred_at"]
+        if moment > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("An incident cannot be in the future."))
+        return moment
+
+    def clean_block(self):
+        """Block level only: house numbers are rounded to the hundred ('6300 block'),
+        so that no one's home can be read from an incident."""
+        block = self.cleaned_data["block"].strip()
+        numbers = [int(n) for n in _BLOCK_NUMBER.findall(block)]
+        if any(n % 100 for n in numbers if n >= 100) or any(0 < n < 100 for n in numbers):
+            raise forms.ValidationError(
+                _("Give the block (for example “6300 block”), never a house number.")
+            )
+        return block
+
+
+class PersonLinkForm(forms.Form):
+    person = ParticipantField(people=Person.objects.none())
+    relation = forms.ChoiceField(label=_("Relation"), choices=IncidentRelation.choices)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class ResponseActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Action"), choices=ResponseActionKind.choices)
+    note = note_field()
+
+
+class ConflictForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        help_text=_("A neutral name the team chooses, e.g. “Conflict 12 (Englewood)”."),
+    )
+    community_area = CommunityAreaChoiceField(required=True, empty_label="—")
+
+
+class PartyForm(forms.Form):
+    person = ParticipantField(people=Person.objects.none(), required=False)
+    group_label = forms.CharField(
+        label=_("Or a neutral group label"),
+        max_length=40,
+        required=False,
+        help_text=_("Neutral, e.g. “Group A”. Never a gang or crew name."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if "person" in self.errors:
+            return cleaned
+        if bool(cleaned.get("person")) == bool(cleaned.get("group_label", "").strip()):
+            raise forms.ValidationError(
+                _("Name a participant or give a neutral group label, not both.")
+            )
+        return cleaned
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    note = note_field()
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A session cannot be in the future."))
+        return day
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["kind", "made_on", "review_on"]
+        widgets = {"made_on": DateInput(), "review_on": DateInput()}
+
+    def clean_made_on(self):
+        day = self.cleaned_data["made_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("An agreement cannot be dated in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        made_on, review_on = cleaned.get("made_on"), cleaned.get("review_on")
+        if made_on and review_on and review_on < made_on:
+            self.add_error("review_on", _("The review cannot come before the agreement."))
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class AgreementStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=AgreementState.choices)
+    changed_on = forms.DateField(label=_("On"), widget=DateInput())
+    review_on = forms.DateField(label=_("Next review"), widget=DateInput(), required=False)
+    note = note_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changed_on"].initial = timezone.localdate()
+
+
+class IntroductionForm(forms.Form):
+    case_manager = forms.ModelChoiceField(
+        label=_("Case manager"), queryset=Membership.objects.none(), empty_label=None
+    )
+    summary = note_field(label=_("Summary for the case manager"), required=True)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_manager"].queryset = (
+            Membership.objects.filter(
+                organization=organization, role=Role.CASE_MANAGER, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        self.fields["case_manager"].label_from_instance = lambda m: m.user.full_name
+        self.fields["case_manager"].error_messages["invalid_choice"] = _(
+            "Choose a case manager of the participant's organization."
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is returned"), max_length=300)
+
+
+class DutyShiftForm(forms.ModelForm):
+    class Meta:
+        model = DutyShift
+        fields = ["weekday", "starts_at", "ends_at"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("starts_at") == cleaned.get("ends_at"):
+            self.add_error("ends_at", _("A shift must end at another time than it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        pass

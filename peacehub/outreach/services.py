@@ -1,0 +1,371 @@
+"""Every write of street outreach, with its audit event and its notifications, inside
+one transaction."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_request
+from peacehub.notifications.services import notify
+from peacehub.outreach.duty import on_duty_responders
+from peacehub.outreach.models import (
+    RESPONSE_ORDER,
+    Agreement,
+    AgreementStateChange,
+    Conflict,
+    ConflictParty,
+    Contact,
+    Incident,
+    IncidentPerson,
+    IncidentResponse,
+    Introduction,
+    IntroductionStatus,
+    MediationSession,
+    ResponseAction,
+    ResponseState,
+)
+from peacehub.people.models import Status
+from peacehub.people.services import person_status_change
+
+# Phones' clocks drift; a contact logged "now" may arrive a little ahead of the server.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def _not_in_future(moment: datetime.datetime, message) -> None:
+    if moment > timezone.now() + CLOCK_SKEW:
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
+    person = data.get("person")
+    if person is not None and person.organization_id != organization.pk:
+        raise ValidationError(_("Choose a participant of your organization."))
+    _not_in_future(data["occurred_at"], _("A contact cannot be in the future."))
+    contact = Contact.objects.create(
+        organization=organization,
+        worker=request.user,
+        person=person,
+        non_participant="" if person else data.get("non_participant", ""),
+        contact_type=data["contact_type"],
+        occurred_at=data["occurred_at"],
+        community_area=data["community_area"],
+        minutes=data.get("minutes"),
+        topics=sorted(data.get("topics") or []),
+        note=data.get("note", ""),
+        follow_up_by=data.get("follow_up_by"),
+    )
+    audit_request(
+        request,
+        AuditAction.CREATE,
+        contact,
+        detail={"person": str(person.pk)} if person else None,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_follow_up_done(*, request, contact: Contact) -> Contact:
+    if contact.follow_up_done_at is None:
+        contact.follow_up_done_at = timezone.now()
+        contact.save(update_fields=["follow_up_done_at"])
+        audit_request(request, AuditAction.UPDATE, contact, detail={"fields": ["follow_up"]})
+    return contact
+
+
+def _incident_message(incident: Incident):
+    """The alert text, in the reader's language, without any name:
+    "Non-fatal shooting in Englewood at 22:40 — open PeaceHub"."""
+
+    def message() -> str:
+        return _("%(kind)s in %(area)s at %(time)s — open PeaceHub") % {
+            "kind": incident.get_kind_display(),
+            "area": incident.community_area.name,
+            "time": timezone.localtime(incident.occurred_at).strftime("%H:%M"),
+        }
+
+    return message
+
+
+@transaction.atomic
+def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
+    """Record an incident, open a response for every organization serving the area
+    (and the reporting one), and alert their on-duty responders."""
+    _not_in_future(data["occurred_at"], _("An incident cannot be in the future."))
+    incident = Incident.objects.create(
+        kind=data["kind"],
+        occurred_at=data["occurred_at"],
+        community_area=data["community_area"],
+        block=data.get("block", ""),
+        source=data["source"],
+        summary=data.get("summary", ""),
+        reported_by_organization=organization,
+        reported_by=request.user,
+    )
+    responding = set(data["community_area"].organizations.values_list("pk", flat=True)) | {
+        organization.pk
+    }
+    now = timezone.now()
+    IncidentResponse.objects.bulk_create(
+        [
+            IncidentResponse(incident=incident, organization_id=org_id, notified_at=now)
+            for org_id in responding
+        ]
+    )
+    audit_request(request, AuditAction.CREATE, incident, organization_id=str(organization.pk))
+    url = reverse("outreach:incident", args=[incident.pk])
+    notify(
+        recipients=on_duty_responders(responding),
+        message=_incident_message(incident),
+        url=url,
+        absolute_url=request.build_absolute_uri(url),
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, request, incident: Incident) -> Incident:
+    if incident.closed_at is None:
+        incident.closed_at = timezone.now()
+        incident.save(update_fields=["closed_at"])
+        audit_request(request, AuditAction.UPDATE, incident, detail={"fields": ["closed"]})
+    return incident
+
+
+@transaction.atomic
+def incident_person_link(*, request, incident: Incident, person, relation: str) -> IncidentPerson:
+    link, created = IncidentPerson.objects.get_or_create(
+        incident=incident,
+        person=person,
+        relation=relation,
+        defaults={"organization_id": person.organization_id, "added_by": request.user},
+    )
+    if created:
+        audit_request(
+            request,
+            AuditAction.UPDATE,
+            person,
+            detail={"incident": str(incident.pk), "relation": relation},
+        )
+    return link
+
+
+_STEP_FIELDS = {
+    ResponseState.ACKNOWLEDGED: ("acknowledged_at", "acknowledged_by"),
+    ResponseState.ON_SCENE: ("on_scene_at", "on_scene_by"),
+    ResponseState.FOLLOW_UP_DONE: ("follow_up_done_at", "follow_up_done_by"),
+}
+
+
+@transaction.atomic
+def response_advance(*, request, response: IncidentResponse, to_state: str) -> IncidentResponse:
+    """Move one step: notified → acknowledged → on scene → follow-up done. Steps cannot
+    be skipped or repeated."""
+    response = IncidentResponse.objects.select_for_update().get(pk=response.pk)
+    current = RESPONSE_ORDER.index(ResponseState(response.state))
+    if (
+        to_state not in ResponseState.values
+        or RESPONSE_ORDER.index(ResponseState(to_state)) != current + 1
+    ):
+        raise ValidationError(
+            _("The response is “%(state)s”; the next step is “%(next)s”.")
+            % {
+                "state": ResponseState(response.state).label,
+                "next": RESPONSE_ORDER[current + 1].label
+                if current + 1 < len(RESPONSE_ORDER)
+                else _("none"),
+            }
+        )
+    at_field, by_field = _STEP_FIELDS[ResponseState(to_state)]
+    setattr(response, at_field, timezone.now())
+    setattr(response, by_field, request.user)
+    response.state = to_state
+    response.save(update_fields=["state", at_field, by_field])
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        response,
+        detail={"state": to_state, "incident": str(response.incident_id)},
+    )
+    return response
+
+
+@transaction.atomic
+def response_action_add(
+    *, request, response: IncidentResponse, kind: str, note: str = ""
+) -> ResponseAction:
+    action = ResponseAction.objects.create(
+        response=response, kind=kind, note=note, worker=request.user
+    )
+    audit_request(
+        request,
+        AuditAction.CREATE,
+        action,
+        organization_id=str(response.organization_id),
+        detail={"incident": str(response.incident_id), "kind": kind},
+    )
+    return action
+
+
+# --- Mediations -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_open(*, request, organization, label: str, community_area) -> Conflict:
+    conflict = Conflict.objects.create(
+        organization=organization,
+        label=label,
+        community_area=community_area,
+        created_by=request.user,
+    )
+    audit_request(request, AuditAction.CREATE, conflict)
+    return conflict
+
+
+@transaction.atomic
+def conflict_party_add(
+    *, request, conflict: Conflict, person=None, group_label: str = ""
+) -> ConflictParty:
+    if person is not None and person.organization_id != conflict.organization_id:
+        raise ValidationError(_("Choose a participant of your organization."))
+    if (person is None) == (not group_label):
+        raise ValidationError(_("Name a participant or give a neutral group label, not both."))
+    party = ConflictParty.objects.create(conflict=conflict, person=person, group_label=group_label)
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        conflict,
+        detail={"party": str(person.pk) if person else "group"},
+    )
+    return party
+
+
+@transaction.atomic
+def mediation_session_add(
+    *, request, conflict: Conflict, held_on: datetime.date, note: str = ""
+) -> MediationSession:
+    if held_on > timezone.localdate():
+        raise ValidationError(_("A session cannot be in the future."))
+    session = MediationSession.objects.create(
+        conflict=conflict, held_on=held_on, note=note, facilitator=request.user
+    )
+    audit_request(request, AuditAction.UPDATE, conflict, detail={"session": str(session.pk)})
+    return session
+
+
+@transaction.atomic
+def agreement_make(
+    *, request, conflict: Conflict, kind: str, made_on: datetime.date, review_on=None
+) -> Agreement:
+    agreement = Agreement.objects.create(
+        conflict=conflict, kind=kind, made_on=made_on, review_on=review_on
+    )
+    AgreementStateChange.objects.create(
+        agreement=agreement, state=agreement.state, changed_on=made_on, changed_by=request.user
+    )
+    audit_request(request, AuditAction.UPDATE, conflict, detail={"agreement": str(agreement.pk)})
+    return agreement
+
+
+@transaction.atomic
+def agreement_state_change(
+    *,
+    request,
+    agreement: Agreement,
+    state: str,
+    changed_on: datetime.date,
+    note: str = "",
+    review_on=None,
+) -> AgreementStateChange:
+    if changed_on > timezone.localdate():
+        raise ValidationError(_("A change cannot be dated in the future."))
+    if changed_on < agreement.made_on:
+        raise ValidationError(_("A change cannot come before the agreement was made."))
+    change = AgreementStateChange.objects.create(
+        agreement=agreement, state=state, changed_on=changed_on, note=note, changed_by=request.user
+    )
+    agreement.state = state
+    fields = ["state"]
+    if review_on is not None:
+        agreement.review_on = review_on
+        fields.append("review_on")
+    agreement.save(update_fields=fields)
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        agreement.conflict,
+        detail={"agreement": str(agreement.pk), "state": state},
+    )
+    return change
+
+
+# --- Hand-off to case management ----------------------------------------------------
+
+
+@transaction.atomic
+def introduction_make(*, request, person, case_manager, summary: str) -> Introduction:
+    if person.status == Status.CLOSED:
+        raise ValidationError(_("Reopen the participant's record before an introduction."))
+    if Introduction.objects.filter(person=person, status=IntroductionStatus.PENDING).exists():
+        raise ValidationError(_("This participant already has a pending introduction."))
+    introduction = Introduction.objects.create(
+        person=person,
+        organization_id=person.organization_id,
+        introduced_by=request.user,
+        case_manager=case_manager,
+        summary=summary,
+    )
+    audit_request(request, AuditAction.CREATE, introduction, detail={"person": str(person.pk)})
+    url = reverse("outreach:introductions")
+    notify(
+        recipients=[case_manager],
+        message=lambda: _("A participant was introduced to you — open PeaceHub"),
+        url=url,
+        absolute_url=request.build_absolute_uri(url),
+    )
+    return introduction
+
+
+def _decide(introduction: Introduction) -> None:
+    if introduction.status != IntroductionStatus.PENDING:
+        raise ValidationError(_("This introduction was already answered."))
+
+
+@transaction.atomic
+def introduction_accept(*, request, introduction: Introduction) -> Introduction:
+    _decide(introduction)
+    person = introduction.person
+    introduction.status = IntroductionStatus.ACCEPTED
+    introduction.decided_at = timezone.now()
+    introduction.save(update_fields=["status", "decided_at"])
+    person.case_manager = introduction.case_manager
+    person.save(update_fields=["case_manager"])
+    if person.status != Status.CASE_MANAGEMENT:
+        person_status_change(
+            request=request,
+            person=person,
+            to_status=Status.CASE_MANAGEMENT,
+            note=str(gettext_lazy("Introduction accepted")),
+        )
+    audit_request(request, AuditAction.UPDATE, introduction, detail={"status": "accepted"})
+    return introduction
+
+
+@transaction.atomic
+def introduction_return(*, request, introduction: Introduction, reason: str) -> Introduction:
+    _decide(introduction)
+    if not reason.strip():
+        raise ValidationError(_("Say why the introduction is returned."))
+    introduction.status = IntroductionStatus.RETURNED
+    introduction.return_reason = reason.strip()
+    introduction.decided_at = timezone.now()
+    introduction.save(update_fields=["status", "return_reason", "decided_at"])
+    audit_request(request, AuditAction.UPDATE, introduction, detail={"status": "returned"})
+    return introduction

@@ -1,0 +1,292 @@
+"""Every outreach URL and API endpoint that shows or changes one record, for every
+role, in the record's own organization and in another one. Expectations are written
+from the design, not derived from the code's role table."""
+
+import pytest
+from django.urls import reverse
+
+from peacehub.accounts.roles import Role
+from peacehub.accounts.services import api_token_create
+from peacehub.accounts.tests.factories import OrganizationFactory, member
+from peacehub.outreach.models import Agreement
+from peacehub.outreach.tests.factories import (
+    ConflictFactory,
+    ContactFactory,
+    IncidentFactory,
+    IncidentResponseFactory,
+    IntroductionFactory,
+    area,
+)
+from peacehub.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+CVI = {Role.OUTREACH_WORKER, Role.CASE_MANAGER, Role.VICTIM_ADVOCATE, Role.SUPERVISOR}
+RESPONDERS = {Role.OUTREACH_WORKER, Role.VICTIM_ADVOCATE, Role.SUPERVISOR}
+MEDIATORS = {Role.OUTREACH_WORKER, Role.SUPERVISOR}
+RECEIVERS = {Role.CASE_MANAGER, Role.SUPERVISOR}
+INCIDENT_VIEWERS = CVI | {Role.CONVENER_STAFF}
+PERSON_ROLES = CVI | {
+    Role.BEHAVIORAL_HEALTH_CLINICIAN,
+    Role.WORKFORCE_STAFF,
+    Role.LEGAL_STAFF,
+    Role.IPV_STAFF,
+}
+
+
+def owned(allowed, success=200):
+    """An organization-owned record: allowed roles succeed, others of the organization
+    get 403, everyone else 404."""
+
+    def expect(role, same_org):
+        if not same_org:
+            return 404
+        return success if role in allowed else 403
+
+    return expect
+
+
+def incident_action(allowed, success=302):
+    """Only those who see the incident (viewers of a serving organization) learn it
+    exists: 403 for a viewer who may not act, 404 for everyone else."""
+
+    def expect(role, same_org):
+        if not same_org or role not in INCIDENT_VIEWERS:
+            return 404
+        return success if role in allowed else 403
+
+    return expect
+
+
+def person_page(allowed, success=200):
+    def expect(role, same_org):
+        if not same_org:
+            return 404
+        return success if role in allowed else 403
+
+    return expect
+
+
+@pytest.fixture
+def world(org_a):
+    org_a.community_areas.add(area(68))
+    person = PersonFactory(organization=org_a, legal_first_name="Dashawn", legal_last_name="Ellis")
+    conflict = ConflictFactory(organization=org_a, label="Conflict Ellis")
+    agreement = Agreement.objects.create(conflict=conflict, kind="peace", made_on="2024-01-01")
+    incident = IncidentFactory(reported_by_organization=org_a, community_area=area(68))
+    response = IncidentResponseFactory(incident=incident, organization=org_a)
+    return {
+        "person": person,
+        "conflict": conflict,
+        "agreement": agreement,
+        "incident": incident,
+        "response": response,
+    }
+
+
+# name → (method, url(world, user), data(world), expectation)
+URLS = {
+    "contact_done": (
+        "post",
+        lambda w, u: reverse("outreach:contact_done", args=[w["contact"].pk]),
+        {},
+        owned(CVI, 302),
+    ),
+    "conflict": (
+        "get",
+        lambda w, u: reverse("outreach:conflict", args=[w["conflict"].pk]),
+        {},
+        owned(CVI),
+    ),
+    "conflict_party_add": (
+        "post",
+        lambda w, u: reverse("outreach:conflict_party_add", args=[w["conflict"].pk]),
+        {"group_label": "Group B"},
+        owned(MEDIATORS, 302),
+    ),
+    "mediation_session_add": (
+        "post",
+        lambda w, u: reverse("outreach:mediation_session_add", args=[w["conflict"].pk]),
+        {"held_on": "2024-02-02"},
+        owned(MEDIATORS, 302),
+    ),
+    "agreement_add": (
+        "post",
+        lambda w, u: reverse("outreach:agreement_add", args=[w["conflict"].pk]),
+        {"kind": "peace", "made_on": "2024-02-02"},
+        owned(MEDIATORS, 302),
+    ),
+    "agreement_state": (
+        "post",
+        lambda w, u: reverse(
+            "outreach:agreement_state", args=[w["conflict"].pk, w["agreement"].pk]
+        ),
+        {"state": "strained", "changed_on": "2024-02-02"},
+        owned(MEDIATORS, 302),
+    ),
+    "introduction_new": (
+        "get",
+        lambda w, u: reverse("outreach:introduction_new", args=[w["person"].pk]),
+        {},
+        person_page(RESPONDERS),
+    ),
+    "introduction_accept": (
+        "post",
+        lambda w, u: reverse("outreach:introduction_accept", args=[w["introduction"].pk]),
+        {},
+        owned(RECEIVERS, 302),
+    ),
+    "introduction_return": (
+        "post",
+        lambda w, u: reverse("outreach:introduction_return", args=[w["introduction"].pk]),
+        {"reason": "Not now"},
+        owned(RECEIVERS, 302),
+    ),
+    "incident": (
+        "get",
+        lambda w, u: reverse("outreach:incident", args=[w["incident"].pk]),
+        {},
+        incident_action(INCIDENT_VIEWERS, 200),
+    ),
+    "incident_link_person": (
+        "post",
+        lambda w, u: reverse("outreach:incident_link_person", args=[w["incident"].pk]),
+        {"relation": "victim", "person": "PERSON"},
+        incident_action(RESPONDERS),
+    ),
+    "incident_close": (
+        "post",
+        lambda w, u: reverse("outreach:incident_close", args=[w["incident"].pk]),
+        {},
+        incident_action(RESPONDERS),
+    ),
+    "response_step": (
+        "post",
+        lambda w, u: reverse("outreach:response_step", args=[w["response"].pk]),
+        {"state": "acknowledged"},
+        incident_action(RESPONDERS),
+    ),
+    "response_action": (
+        "post",
+        lambda w, u: reverse("outreach:response_action", args=[w["response"].pk]),
+        {"kind": "rumor_control"},
+        incident_action(RESPONDERS),
+    ),
+    "api_incident": (
+        "api_get",
+        lambda w, u: f"/api/v1/incidents/{w['incident'].pk}",
+        {},
+        incident_action(INCIDENT_VIEWERS, 200),
+    ),
+    "api_response_step": (
+        "api_post",
+        lambda w, u: f"/api/v1/responses/{w['response'].pk}/steps",
+        {"state": "acknowledged"},
+        incident_action(RESPONDERS, 200),
+    ),
+    "api_response_action": (
+        "api_post",
+        lambda w, u: f"/api/v1/responses/{w['response'].pk}/actions",
+        {"kind": "rumor_control"},
+        incident_action(RESPONDERS, 201),
+    ),
+    "api_mediation": (
+        "api_get",
+        lambda w, u: f"/api/v1/mediations/{w['conflict'].pk}",
+        {},
+        owned(CVI),
+    ),
+}
+
+
+@pytest.mark.parametrize("url_name", URLS)
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("same_organization", [True, False], ids=["own-org", "other-org"])
+def test_outreach_url_matrix(client, world, org_a, url_name, role, same_organization):
+    organization = org_a if same_organization else OrganizationFactory(name="Elsewhere")
+    if not same_organization:
+        organization.community_areas.add(area(25))  # serves another area
+    user = member(organization, role)
+    world["contact"] = ContactFactory(person=world["person"], worker=user)
+    world["introduction"] = IntroductionFactory(person=world["person"], case_manager=user)
+    method, build, data, expect = URLS[url_name]
+    data = {k: (world["person"].pk if v == "PERSON" else v) for k, v in data.items()}
+    url = build(world, user)
+
+    if method.startswith("api"):
+        _, raw = api_token_create(user=user, name="matrix")
+        headers = {"Authorization": f"Bearer {raw}"}
+        if method == "api_get":
+            response = client.get(url, headers=headers)
+        else:
+            response = client.post(url, data=data, content_type="application/json", headers=headers)
+    else:
+        client.force_login(user)
+        response = getattr(client, method)(url, data)
+
+    assert response.status_code == expect(role, same_organization)
+    if response.status_code in (403, 404):
+        body = response.content.decode()
+        assert "Dashawn" not in body and "Ellis" not in body
+
+
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("/outreach/", CVI),
+        ("/outreach/contacts/", CVI),
+        ("/outreach/contacts/new/", CVI),
+        ("/outreach/mediations/", CVI),
+        ("/outreach/introductions/", CVI),
+        ("/outreach/incidents/", INCIDENT_VIEWERS),
+        ("/outreach/incidents/new/", RESPONDERS),
+        ("/outreach/mediations/new/", MEDIATORS),
+        ("/outreach/supervisor/", {Role.SUPERVISOR}),
+        ("/outreach/duty/", RESPONDERS),
+    ],
+)
+@pytest.mark.parametrize("role", list(Role))
+def test_outreach_lists_show_only_own_organization(client, org_a, org_b, url, allowed, role):
+    """Whatever the role, another organization's participants, contacts, notes and
+    mediations never show in a list, a count or a form."""
+    org_a.community_areas.add(area(68))
+    theirs = PersonFactory(organization=org_b, legal_first_name="Tyrell", legal_last_name="Okafor")
+    other_worker = member(org_b, Role.OUTREACH_WORKER, full_name="Zora Otherorg")
+    ContactFactory(person=theirs, worker=other_worker, note="their secret note")
+    ConflictFactory(organization=org_b, label="Their conflict")
+    IntroductionFactory(person=theirs, case_manager=other_worker, summary="their summary")
+    user = member(org_a, role)
+    client.force_login(user)
+
+    response = client.get(url)
+
+    expected = 200 if role in allowed else 403
+    assert response.status_code == expected
+    body = response.content.decode()
+    for secret in ("Tyrell", "Okafor", "their secret note", "Their conflict", "their summary"):
+        assert secret not in body
+
+
+@pytest.mark.parametrize(
+    "path, allowed",
+    [
+        ("/api/v1/contacts", CVI),
+        ("/api/v1/incidents", INCIDENT_VIEWERS),
+        ("/api/v1/mediations", CVI),
+    ],
+)
+@pytest.mark.parametrize("role", list(Role))
+def test_outreach_api_lists_show_only_own_organization(client, org_a, org_b, path, allowed, role):
+    theirs = PersonFactory(organization=org_b)
+    other_worker = member(org_b, Role.OUTREACH_WORKER)
+    contact = ContactFactory(person=theirs, worker=other_worker, note="their secret note")
+    conflict = ConflictFactory(organization=org_b, label="Their conflict")
+    user = member(org_a, role)
+    _, raw = api_token_create(user=user, name="x")
+
+    response = client.get(path, headers={"Authorization": f"Bearer {raw}"})
+
+    assert response.status_code == (200 if role in allowed else 403)
+    body = response.content.decode()
+    for secret in (str(contact.pk), str(theirs.pk), "their secret note", str(conflict.pk)):
+        assert secret not in body

@@ -1,0 +1,170 @@
+import pytest
+
+from peacehub.accounts.services import api_token_create
+from peacehub.notifications.models import Notification
+from peacehub.outreach.models import Contact, Incident
+from peacehub.outreach.tests.factories import always_on_duty, area
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client, alice):
+    _, raw = api_token_create(user=alice, name="phone")
+
+    def call(method, path, data=None):
+        kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
+        if data is not None:
+            kwargs.update(data=data, content_type="application/json")
+        return getattr(client, method)(path, **kwargs)
+
+    return call
+
+
+def test_log_a_contact_and_list_it(api, person_a):
+    created = api(
+        "post",
+        "/api/v1/contacts",
+        {
+            "person": str(person_a.pk),
+            "contact_type": "phone",
+            "community_area": 68,
+            "note": "Called about the court date",
+        },
+    )
+    assert created.status_code == 201
+    assert created.json()["community_area"] == 68
+    listing = api("get", f"/api/v1/contacts?person={person_a.pk}").json()
+    assert listing["count"] == 1
+    assert listing["results"][0]["note"] == "Called about the court date"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"contact_type": "street", "community_area": 68}, "person"),
+        (
+            {
+                "person": "00000000-0000-4000-8000-000000000003",
+                "contact_type": "street",
+                "community_area": 68,
+            },
+            "person",
+        ),
+        (
+            {
+                "non_participant": "family",
+                "contact_type": "street",
+                "community_area": 68,
+                "occurred_at": "2999-01-01T10:00",
+            },
+            "occurred_at",
+        ),
+        (
+            {"non_participant": "family", "contact_type": "street", "community_area": 999},
+            "community_area",
+        ),
+        (
+            {"non_participant": "family", "contact_type": "bike", "community_area": 68},
+            "contact_type",
+        ),
+        (
+            {
+                "non_participant": "family",
+                "contact_type": "street",
+                "community_area": 68,
+                "minutes": "many",
+            },
+            "minutes",
+        ),
+    ],
+)
+def test_bad_contacts_get_400_and_change_nothing(api, payload, field):
+    response = api("post", "/api/v1/contacts", payload)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Contact.objects.exists()
+
+
+def test_report_an_incident_and_step_its_response(api, alice, org_a, smtp_inbox):
+    org_a.community_areas.add(area(68))
+    always_on_duty(alice, org_a)
+    created = api(
+        "post",
+        "/api/v1/incidents",
+        {
+            "kind": "threat",
+            "occurred_at": "2020-01-01T10:00",
+            "community_area": 68,
+            "source": "community",
+        },
+    )
+    assert created.status_code == 201
+    body = created.json()
+    [response] = body["responses"]
+    assert response["state"] == "notified"
+    assert Notification.objects.filter(recipient=alice).exists()
+
+    skipped = api("post", f"/api/v1/responses/{response['id']}/steps", {"state": "on_scene"})
+    assert skipped.status_code == 400
+    assert "the next step is" in skipped.json()["errors"]["state"][0]
+    step = api("post", f"/api/v1/responses/{response['id']}/steps", {"state": "acknowledged"})
+    assert step.status_code == 200
+    assert step.json()["minutes_to_acknowledge"] is not None
+    action = api("post", f"/api/v1/responses/{response['id']}/actions", {"kind": "de_escalation"})
+    assert action.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        (
+            {"kind": "threat", "occurred_at": "2020-01-01T10:00", "source": "community"},
+            "community_area",
+        ),
+        (
+            {
+                "kind": "threat",
+                "occurred_at": "2020-01-01T10:00",
+                "community_area": 68,
+                "source": "police",
+            },
+            "source",
+        ),
+        (
+            {
+                "kind": "threat",
+                "occurred_at": "2020-01-01T10:00",
+                "community_area": 68,
+                "source": "community",
+                "block": "1234 W 63rd St",
+            },
+            "block",
+        ),
+    ],
+)
+def test_bad_incidents_get_400_and_change_nothing(api, payload, field):
+    response = api("post", "/api/v1/incidents", payload)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Incident.objects.exists()
+
+
+def test_open_a_mediation(api):
+    created = api("post", "/api/v1/mediations", {"label": "Conflict 3", "community_area": 68})
+    assert created.status_code == 201
+    assert api("get", f"/api/v1/mediations/{created.json()['id']}").json()["label"] == "Conflict 3"
+
+
+def test_the_schema_lists_outreach_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in [
+        "/api/v1/contacts",
+        "/api/v1/incidents",
+        "/api/v1/incidents/{incident_id}",
+        "/api/v1/responses/{response_id}/steps",
+        "/api/v1/responses/{response_id}/actions",
+        "/api/v1/mediations",
+        "/api/v1/mediations/{conflict_id}",
+    ]:
+        assert path in paths

@@ -1,0 +1,192 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.audit.models import AuditEvent
+from peacehub.outreach.models import Contact
+from peacehub.outreach.tests.factories import ContactFactory, area
+from peacehub.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_common_case_is_a_person_a_type_and_a_note(client_for, alice, person_a):
+    """Tap the person's "Log" link, keep the prefilled type, write a note, save."""
+    client = client_for(alice)
+    page = client.get(reverse("outreach:contact_new"), {"person": person_a.pk})
+    form = page.context["form"]
+    assert form.initial["person"] == person_a.pk
+    assert form.initial["contact_type"] == "street"
+    assert form.initial["community_area"] == person_a.community_area_id
+
+    data = {
+        "person": person_a.pk,
+        "contact_type": "street",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "community_area": person_a.community_area_id,
+        "note": "Checked in after the block party",
+    }
+    response = client.post(reverse("outreach:contact_new"), data)
+
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    assert contact.person == person_a
+    assert contact.worker == alice
+    assert contact.organization == person_a.organization
+    assert contact.note == "Checked in after the block party"
+    assert AuditEvent.objects.filter(action="create", record_id=str(contact.pk)).exists()
+
+
+def test_a_contact_with_a_family_member_needs_no_person_record(client_for, alice):
+    response = client_for(alice).post(
+        reverse("outreach:contact_new"),
+        {
+            "non_participant": "family",
+            "contact_type": "home_visit",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "community_area": area(67).pk,
+            "minutes": "20",
+            "topics": ["safety", "family"],
+        },
+    )
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    assert contact.person is None
+    assert contact.non_participant == "family"
+    assert contact.topics == ["family", "safety"]
+
+
+def _post(client, **changes):
+    data = {
+        "contact_type": "street",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "community_area": area().pk,
+        **changes,
+    }
+    return client.post(reverse("outreach:contact_new"), data)
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"occurred_at": "2999-01-01T10:00"}, "occurred_at", "cannot be in the future"),
+        ({"person": "00000000-0000-4000-8000-000000000009"}, "person", "Choose a participant"),
+        ({"person": "not-a-uuid"}, "person", "Choose a participant"),
+        ({}, "person", "Choose the participant, or say who it was with"),
+        ({"non_participant": "cousin"}, "non_participant", "Select a valid choice"),
+        ({"non_participant": "family", "contact_type": "teleport"}, "contact_type", "valid choice"),
+        ({"non_participant": "family", "community_area": "999"}, "community_area", "Choose a"),
+        ({"non_participant": "family", "minutes": "-5"}, "minutes", "greater than or equal to 1"),
+        ({"non_participant": "family", "note": "x" * 501}, "note", "at most 500"),
+        ({"non_participant": "family", "follow_up_by": "2001-01-01"}, "follow_up_by", "past"),
+    ],
+)
+def test_bad_contacts_are_refused_and_nothing_saved(client_for, alice, changes, field, message):
+    response = _post(client_for(alice), **changes)
+    assert response.status_code == 400
+    errors = response.context["form"].errors[field]
+    assert any(message in e for e in errors), errors
+    assert not Contact.objects.exists()
+
+
+def test_another_organizations_participant_cannot_be_logged(client_for, alice, person_b):
+    response = _post(client_for(alice), person=str(person_b.pk))
+    assert response.status_code == 400
+    assert b"Luis" not in response.content
+    assert not Contact.objects.exists()
+
+
+def test_notes_are_encrypted_in_the_database(alice, person_a):
+    ContactFactory(person=person_a, worker=alice, note="He said the beef is over")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM outreach_contact")
+        [(raw,)] = cursor.fetchall()
+    assert "beef" not in raw
+    assert raw.startswith("fernet:")
+    assert Contact.objects.get().note == "He said the beef is over"
+
+
+def test_home_lists_my_participants_by_days_since_contact(client_for, alice, org_a):
+    fresh = PersonFactory(organization=org_a, outreach_worker=alice, legal_first_name="Fresh")
+    stale = PersonFactory(organization=org_a, outreach_worker=alice, legal_first_name="Stale")
+    PersonFactory(organization=org_a, outreach_worker=alice, legal_first_name="Never")
+    PersonFactory(organization=org_a, legal_first_name="Someoneelses")
+    now = timezone.now()
+    ContactFactory(person=fresh, worker=alice, occurred_at=now - datetime.timedelta(days=2))
+    ContactFactory(person=stale, worker=alice, occurred_at=now - datetime.timedelta(days=20))
+
+    response = client_for(alice).get(reverse("outreach:home"))
+
+    participants = response.context["participants"]
+    assert [p.legal_first_name for p in participants] == ["Never", "Stale", "Fresh"]
+    assert [p.days_since_contact for p in participants] == [None, 20, 2]
+    assert [p.stale for p in participants] == [True, True, False]
+    assert b"Someoneelses" not in response.content
+    assert "20 days since last contact" in response.content.decode()
+    assert response.content.decode().count("needs contact") == 2
+
+
+def test_home_shows_todays_follow_ups_and_done_clears_them(client_for, alice, person_a):
+    today = timezone.localdate()
+    due = ContactFactory(person=person_a, worker=alice, follow_up_by=today)
+    ContactFactory(person=person_a, worker=alice, follow_up_by=today + datetime.timedelta(days=3))
+    client = client_for(alice)
+
+    assert [c.pk for c in client.get(reverse("outreach:home")).context["follow_ups"]] == [due.pk]
+    client.post(reverse("outreach:contact_done", args=[due.pk]))
+    assert client.get(reverse("outreach:home")).context["follow_ups"] == []
+
+
+def test_home_query_count_does_not_grow_with_participants(
+    client_for, alice, org_a, django_assert_max_num_queries
+):
+    for _ in range(15):
+        person = PersonFactory(organization=org_a, outreach_worker=alice)
+        ContactFactory(person=person, worker=alice, follow_up_by=timezone.localdate())
+    client = client_for(alice)
+    client.get(reverse("outreach:home"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("outreach:home"))
+    assert len(response.context["participants"]) == 15
+
+
+def test_a_worker_cannot_close_another_workers_follow_up(client_for, org_a, alice, person_a):
+    from peacehub.accounts.roles import Role
+    from peacehub.accounts.tests.factories import member
+
+    other = member(org_a, Role.OUTREACH_WORKER)
+    contact = ContactFactory(person=person_a, worker=other, follow_up_by=timezone.localdate())
+    response = client_for(alice).post(reverse("outreach:contact_done", args=[contact.pk]))
+    contact.refresh_from_db()
+    assert response.status_code == 403
+    assert contact.follow_up_done_at is None
+
+
+def test_contact_list_shows_own_organization_only(client_for, alice, person_a, person_b, charlie):
+    ContactFactory(person=person_a, worker=alice, note="ours")
+    ContactFactory(person=person_b, worker=charlie, note="theirs")
+    content = client_for(alice).get(reverse("outreach:contacts")).content.decode()
+    assert "ours" in content
+    assert "theirs" not in content
+    assert "Luis" not in content
+
+
+def test_person_page_shows_recent_contacts_and_the_log_button(client_for, alice, person_a):
+    ContactFactory(person=person_a, worker=alice, note="Walked him to the clinic")
+    content = client_for(alice).get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    assert "Walked him to the clinic" in content
+    assert f"{reverse('outreach:contact_new')}?person={person_a.pk}" in content
+
+
+def test_program_staff_do_not_see_outreach_contacts(client_for, org_a, person_a, alice):
+    from peacehub.accounts.roles import Role
+    from peacehub.accounts.tests.factories import member
+
+    ContactFactory(person=person_a, worker=alice, note="Walked him to the clinic")
+    lawyer = member(org_a, Role.LEGAL_STAFF)
+    content = client_for(lawyer).get(reverse("people:detail", args=[person_a.pk])).content
+    assert b"Walked him to the clinic" not in content
+    assert client_for(lawyer).get(reverse("outreach:contacts")).status_code == 403

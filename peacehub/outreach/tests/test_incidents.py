@@ -1,0 +1,377 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.accounts.roles import Role
+from peacehub.accounts.tests.factories import OrganizationFactory, member
+from peacehub.notifications.models import Notification
+from peacehub.outreach.duty import shift_covers
+from peacehub.outreach.models import (
+    DutyShift,
+    Incident,
+    IncidentPerson,
+    IncidentResponse,
+    ResponseAction,
+)
+from peacehub.outreach.tests.factories import always_on_duty, area
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def englewood_partners(org_a, org_b):
+    """Both organizations serve Englewood (68); org C serves only Austin (25)."""
+    org_a.community_areas.add(area(68))
+    org_b.community_areas.add(area(68))
+    org_c = OrganizationFactory(name="Far West Outreach")
+    org_c.community_areas.add(area(25))
+    return org_c
+
+
+def _report(client, **changes):
+    data = {
+        "kind": "nonfatal_shooting",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "community_area": area(68).pk,
+        "block": "6300 block of S Halsted",
+        "source": "hospital",
+        "summary": "One man hit, taken to the trauma center",
+        **changes,
+    }
+    return client.post(reverse("outreach:incident_new"), data)
+
+
+def test_an_incident_alerts_on_duty_responders_of_serving_organizations(
+    client_for,
+    alice,
+    charlie,
+    org_a,
+    org_b,
+    englewood_partners,
+    smtp_inbox,
+    django_capture_on_commit_callbacks,
+):
+    always_on_duty(alice, org_a)
+    always_on_duty(charlie, org_b)
+    off_duty = member(org_b, Role.OUTREACH_WORKER, "offduty@example.org")
+    case_manager = member(org_b, Role.CASE_MANAGER, "cm@example.org")
+    always_on_duty(case_manager, org_b)
+    far = member(englewood_partners, Role.OUTREACH_WORKER, "far@example.org")
+    always_on_duty(far, englewood_partners)
+    charlie.preferred_language = "es"
+    charlie.save(update_fields=["preferred_language"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _report(client_for(alice))
+
+    incident = Incident.objects.get()
+    assert response.status_code == 302
+    assert set(incident.responses.values_list("organization__name", flat=True)) == {
+        "Southside Bridges",
+        "West Side Peacekeepers",
+    }
+    recipients = set(Notification.objects.values_list("recipient__email", flat=True))
+    assert recipients == {"alice@example.org", "charlie@example.org"}
+    assert off_duty.notifications.count() == 0
+    when = timezone.localtime(incident.occurred_at).strftime("%H:%M")
+    english = Notification.objects.get(recipient=alice).message
+    assert english == f"Non-fatal shooting in Englewood at {when} — open PeaceHub"
+
+    mails = {m["To"]: m for m in smtp_inbox.messages}
+    assert set(mails) == {"alice@example.org", "charlie@example.org"}
+    body = mails["alice@example.org"].get_payload(decode=True).decode()
+    assert english in body
+    assert f"/outreach/incidents/{incident.pk}/" in body
+    spanish = Notification.objects.get(recipient=charlie).message
+    assert spanish == f"Tiroteo no mortal en Englewood a las {when}: abra PeaceHub"
+    assert spanish in mails["charlie@example.org"].get_payload(decode=True).decode()
+    assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
+
+
+def test_the_alert_names_nobody(
+    client_for, alice, org_a, person_a, smtp_inbox, django_capture_on_commit_callbacks
+):
+    org_a.community_areas.add(area(68))
+    always_on_duty(alice, org_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _report(client_for(alice), summary="")
+    incident = Incident.objects.get()
+    client_for(alice).post(
+        reverse("outreach:incident_link_person", args=[incident.pk]),
+        {"person": person_a.pk, "relation": "victim"},
+    )
+    [mail] = smtp_inbox.messages
+    text = mail.as_string()
+    assert "Jamal" not in text and "Washington" not in text
+    assert "Jamal" not in Notification.objects.get().message
+
+
+def test_feed_shows_the_alert_and_the_badge_counts_it(client_for, alice, org_a):
+    org_a.community_areas.add(area(68))
+    always_on_duty(alice, org_a)
+    client = client_for(alice)
+    _report(client)
+    feed = client.get(reverse("notifications:feed"), {"poll": "1"})
+    badge = client.get(reverse("notifications:feed"), {"fragment": "badge", "poll": "1"})
+    assert "Non-fatal shooting in Englewood" in feed.content.decode()
+    assert '<span class="count">1</span>' in badge.content.decode()
+    client.post(reverse("notifications:mark_read"))
+    badge = client.get(reverse("notifications:feed"), {"fragment": "badge", "poll": "1"})
+    assert 'class="count"' not in badge.content.decode()
+
+
+def test_a_failing_mail_server_does_not_lose_the_alert(
+    client_for, alice, org_a, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    org_a.community_areas.add(area(68))
+    always_on_duty(alice, org_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _report(client_for(alice))
+    notification = Notification.objects.get()
+    assert response.status_code == 302
+    assert notification.emailed_at is None
+    assert notification.email_error
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"community_area": ""}, "community_area", "This field is required"),
+        ({"community_area": "9999"}, "community_area", "Choose a community area"),
+        ({"occurred_at": "2999-01-01T22:40"}, "occurred_at", "cannot be in the future"),
+        ({"block": "6347 S Halsted St"}, "block", "never a house number"),
+        ({"block": "12 Elm Street"}, "block", "never a house number"),
+        ({"source": "police"}, "source", "Select a valid choice"),
+        ({"kind": "drive_by"}, "kind", "Select a valid choice"),
+        ({"summary": "s" * 301}, "summary", "at most 300"),
+    ],
+)
+def test_bad_incidents_are_refused_and_nothing_saved(client_for, alice, changes, field, message):
+    response = _report(client_for(alice), **changes)
+    assert response.status_code == 400
+    assert any(message in e for e in response.context["form"].errors[field])
+    assert not Incident.objects.exists()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "block", ["", "6300 block of S Halsted", "63rd & Halsted", "Hamilton Park"]
+)
+def test_block_level_places_are_accepted(client_for, alice, block):
+    assert _report(client_for(alice), block=block).status_code == 302
+
+
+def test_a_response_moves_step_by_step_with_times_and_minutes(client_for, alice, org_a):
+    client = client_for(alice)
+    _report(client)
+    incident = Incident.objects.get()
+    response = incident.responses.get(organization=org_a)
+    IncidentResponse.objects.filter(pk=response.pk).update(
+        notified_at=timezone.now() - datetime.timedelta(minutes=12)
+    )
+    step = reverse("outreach:response_step", args=[response.pk])
+
+    client.post(step, {"state": "acknowledged"})
+    client.post(step, {"state": "on_scene"})
+    response.refresh_from_db()
+
+    assert response.state == "on_scene"
+    assert response.acknowledged_by == alice
+    assert response.minutes_to_acknowledge == 12
+    assert response.minutes_to_scene == 12
+    page = client.get(reverse("outreach:incident", args=[incident.pk])).content.decode()
+    assert "12 minutes after the alert" in page
+
+
+@pytest.mark.parametrize("first, second", [("on_scene", None), ("acknowledged", "acknowledged")])
+def test_a_step_out_of_order_is_refused(client_for, alice, org_a, first, second):
+    client = client_for(alice)
+    _report(client)
+    response = Incident.objects.get().responses.get(organization=org_a)
+    step = reverse("outreach:response_step", args=[response.pk])
+    client.post(step, {"state": first})
+    page = client.post(step, {"state": second or first}, follow=True)
+    response.refresh_from_db()
+    expected = "notified" if first == "on_scene" else "acknowledged"
+    assert response.state == expected
+    assert "the next step is" in page.content.decode()
+
+
+def test_actions_are_logged_with_notes_for_the_own_organization(
+    client_for, alice, charlie, org_a, org_b
+):
+    org_b.community_areas.add(area(68))
+    client = client_for(alice)
+    _report(client)
+    incident = Incident.objects.get()
+    ours = incident.responses.get(organization=org_a)
+    for kind, note in [
+        ("rumor_control", "Calmed the group at the corner"),
+        ("victim_family_support", ""),
+    ]:
+        client.post(
+            reverse("outreach:response_action", args=[ours.pk]), {"kind": kind, "note": note}
+        )
+    assert list(ResponseAction.objects.values_list("kind", flat=True)) == [
+        "rumor_control",
+        "victim_family_support",
+    ]
+
+    theirs = client_for(charlie).get(reverse("outreach:incident", args=[incident.pk]))
+    assert theirs.status_code == 200
+    assert "Calmed the group" not in theirs.content.decode()
+    assert "Southside Bridges" in theirs.content.decode()  # they see we respond
+
+
+def test_another_organization_cannot_act_on_our_response(client_for, alice, charlie, org_a, org_b):
+    org_b.community_areas.add(area(68))
+    _report(client_for(alice))
+    ours = Incident.objects.get().responses.get(organization=org_a)
+    client = client_for(charlie)
+    assert (
+        client.post(
+            reverse("outreach:response_step", args=[ours.pk]), {"state": "acknowledged"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("outreach:response_action", args=[ours.pk]), {"kind": "other"}
+        ).status_code
+        == 404
+    )
+    ours.refresh_from_db()
+    assert ours.state == "notified"
+
+
+def test_linked_people_stay_inside_their_organization(
+    client_for, alice, charlie, org_a, org_b, person_a
+):
+    org_b.community_areas.add(area(68))
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    client_for(alice).post(
+        reverse("outreach:incident_link_person", args=[incident.pk]),
+        {"person": person_a.pk, "relation": "victim_family"},
+    )
+    assert IncidentPerson.objects.get().organization == org_a
+    ours = client_for(alice).get(reverse("outreach:incident", args=[incident.pk])).content.decode()
+    theirs = (
+        client_for(charlie).get(reverse("outreach:incident", args=[incident.pk])).content.decode()
+    )
+    assert "Jamal Washington" in ours
+    assert "Jamal" not in theirs and "Washington" not in theirs
+
+
+def test_another_organizations_person_cannot_be_linked(client_for, alice, org_a, person_b):
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    response = client_for(alice).post(
+        reverse("outreach:incident_link_person", args=[incident.pk]),
+        {"person": person_b.pk, "relation": "victim"},
+    )
+    assert response.status_code == 400
+    assert not IncidentPerson.objects.exists()
+    assert b"Luis" not in response.content
+
+
+def test_an_organization_not_serving_the_area_does_not_see_the_incident(
+    client_for, alice, englewood_partners
+):
+    stranger = member(englewood_partners, Role.OUTREACH_WORKER)
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    client = client_for(stranger)
+    assert client.get(reverse("outreach:incident", args=[incident.pk])).status_code == 404
+    assert incident.pk not in [
+        i.pk for i in client.get(reverse("outreach:incidents")).context["page"]
+    ]
+
+
+def test_convener_staff_see_incidents_but_no_people(client_for, alice, dana, person_a):
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    client_for(alice).post(
+        reverse("outreach:incident_link_person", args=[incident.pk]),
+        {"person": person_a.pk, "relation": "victim"},
+    )
+    page = client_for(dana).get(reverse("outreach:incident", args=[incident.pk]))
+    assert page.status_code == 200
+    assert "Jamal" not in page.content.decode()
+
+
+def test_only_the_reporting_organization_closes_an_incident(client_for, alice, charlie, org_b):
+    org_b.community_areas.add(area(68))
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    assert (
+        client_for(charlie).post(reverse("outreach:incident_close", args=[incident.pk])).status_code
+        == 403
+    )
+    client_for(alice).post(reverse("outreach:incident_close", args=[incident.pk]))
+    incident.refresh_from_db()
+    assert incident.closed_at is not None
+
+
+@pytest.mark.parametrize(
+    "weekday, start, end, moment, expected",
+    [
+        (4, "20:00", "04:00", "2026-11-27 23:30", True),  # Friday night
+        (4, "20:00", "04:00", "2026-11-28 03:59", True),  # into Saturday morning
+        (4, "20:00", "04:00", "2026-11-28 04:00", False),
+        (4, "20:00", "04:00", "2026-11-27 19:59", False),
+        (0, "09:00", "17:00", "2026-11-30 12:00", True),  # Monday
+        (0, "09:00", "17:00", "2026-12-01 12:00", False),  # Tuesday
+        (6, "22:00", "02:00", "2026-11-30 01:00", True),  # Sunday night into Monday
+    ],
+)
+def test_duty_shifts_cover_their_hours_and_run_past_midnight(weekday, start, end, moment, expected):
+    shift = DutyShift(
+        weekday=weekday,
+        starts_at=datetime.time.fromisoformat(start),
+        ends_at=datetime.time.fromisoformat(end),
+    )
+    assert shift_covers(shift, datetime.datetime.fromisoformat(moment)) is expected
+
+
+def test_supervisor_sets_shifts_of_own_workers_only(client_for, bob, alice, charlie, org_a):
+    client = client_for(bob)
+    response = client.post(
+        reverse("outreach:duty"),
+        {
+            "membership": alice.memberships.get().pk,
+            "weekday": 4,
+            "starts_at": "20:00",
+            "ends_at": "04:00",
+        },
+    )
+    assert response.status_code == 302
+    refused = client.post(
+        reverse("outreach:duty"),
+        {
+            "membership": charlie.memberships.get().pk,
+            "weekday": 4,
+            "starts_at": "20:00",
+            "ends_at": "04:00",
+        },
+    )
+    assert refused.status_code == 400
+    assert DutyShift.objects.count() == 1
+    assert (
+        client_for(alice)
+        .post(
+            reverse("outreach:duty"),
+            {
+                "membership": alice.memberships.get().pk,
+                "weekday": 1,
+                "starts_at": "20:00",
+                "ends_at": "04:00",
+            },
+        )
+        .status_code
+        == 403
+    )

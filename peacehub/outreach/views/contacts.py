@@ -1,0 +1,188 @@
+import datetime
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission, organizations_with
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing
+from peacehub.http import paginate, permission_required
+from peacehub.outreach import services
+from peacehub.outreach.access import (
+    contacts_visible_to,
+    get_contact_for_user,
+    incidents_visible_to,
+)
+from peacehub.outreach.forms import ContactForm
+from peacehub.outreach.models import Contact, IncidentResponse
+from peacehub.outreach.views.common import acting_organization, home_area, workable_people
+from peacehub.people.models import Person, Status
+
+STALE_AFTER_DAYS = 14
+# Incidents older than this leave the home page even if nobody closed them.
+OPEN_INCIDENT_WINDOW = datetime.timedelta(days=30)
+
+
+@require_GET
+@permission_required(Permission.LOG_CONTACTS)
+def home(request: HttpRequest) -> HttpResponse:
+    """The outreach worker's home, made for a phone at night: today's follow-ups, open
+    incidents in my areas with my organization's response, my participants by days
+    since the last contact, and a one-tap log."""
+    user = request.user
+    today = timezone.localdate()
+    follow_ups = list(
+        contacts_visible_to(user)
+        .filter(worker=user, follow_up_done_at__isnull=True, follow_up_by__lte=today)
+        .select_related("person")
+        .order_by("follow_up_by")[:20]
+    )
+    incidents = list(
+        incidents_visible_to(user)
+        .filter(closed_at__isnull=True, occurred_at__gte=timezone.now() - OPEN_INCIDENT_WINDOW)
+        .select_related("community_area")
+        .order_by("-occurred_at")[:10]
+    )
+    own_responses = {
+        r.incident_id: r
+        for r in IncidentResponse.objects.filter(
+            incident__in=incidents,
+            organization_id__in=[o.pk for o in organizations_with(user, Permission.VIEW_INCIDENTS)],
+        )
+    }
+    for incident in incidents:
+        incident.own_response = own_responses.get(incident.pk)
+    last_contact = (
+        Contact.objects.filter(person=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    participants = list(
+        Person.objects.visible_to(user)
+        .filter(outreach_worker=user)
+        .exclude(status=Status.CLOSED)
+        .annotate(last_contact_at=Subquery(last_contact))
+        .select_related("community_area")
+    )
+    now = timezone.now()
+    for person in participants:
+        person.days_since_contact = (
+            (now - person.last_contact_at).days if person.last_contact_at else None
+        )
+        person.stale = (
+            person.days_since_contact is None or person.days_since_contact > STALE_AFTER_DAYS
+        )
+    participants.sort(
+        key=lambda p: -(p.days_since_contact if p.days_since_contact is not None else 10**6)
+    )
+    audit_listing(
+        request,
+        AuditAction.LIST,
+        participants + [c.person for c in follow_ups if c.person],
+        record_type="people.person",
+        view="outreach_home",
+    )
+    return TemplateResponse(
+        request,
+        "outreach/home.html",
+        {
+            "follow_ups": follow_ups,
+            "incidents": incidents,
+            "participants": participants,
+            "stale_after": STALE_AFTER_DAYS,
+            "today": today,
+        },
+    )
+
+
+@permission_required(Permission.LOG_CONTACTS)
+def contact_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    people = workable_people(user, Permission.LOG_CONTACTS)
+    initial = {"contact_type": "street"}
+    chosen = None
+    person_id = request.GET.get("person", "")
+    if person_id:
+        chosen = people.filter(pk=person_id).first() if _is_uuid(person_id) else None
+        if chosen is not None:
+            initial["person"] = chosen.pk
+    organization = (
+        chosen.organization if chosen else acting_organization(user, Permission.LOG_CONTACTS)
+    )
+    area = (chosen.community_area if chosen and chosen.community_area else None) or home_area(
+        user, organization
+    )
+    if area is not None:
+        initial["community_area"] = area.pk
+    form = ContactForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            services.contact_log(
+                request=request,
+                organization=person.organization if person else organization,
+                data=form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Contact logged."))
+            return redirect("outreach:home")
+    if form.is_bound and form.cleaned_data.get("person"):
+        chosen = form.cleaned_data["person"]
+    return TemplateResponse(
+        request,
+        "outreach/contact_form.html",
+        {"form": form, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@require_GET
+@permission_required(Permission.VIEW_CONTACTS)
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = contacts_visible_to(request.user).select_related(
+        "person", "worker", "community_area"
+    )
+    person_id = request.GET.get("person", "")
+    if _is_uuid(person_id):
+        contacts = contacts.filter(person_id=person_id)
+    if request.GET.get("mine") == "1":
+        contacts = contacts.filter(worker=request.user)
+    page = paginate(request, contacts.order_by("-occurred_at"))
+    audit_listing(
+        request,
+        AuditAction.LIST,
+        page.object_list,
+        record_type="outreach.contact",
+    )
+    return TemplateResponse(request, "outreach/contact_list.html", {"page": page})
+
+
+@require_POST
+def contact_done(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+    contact = get_contact_for_user(request.user, contact_id, Permission.LOG_CONTACTS)
+    if contact.worker_id != request.user.pk and not has_permission(
+        request.user, Permission.SUPERVISE_OUTREACH, contact.organization_id
+    ):
+        raise PermissionDenied
+    services.contact_follow_up_done(request=request, contact=contact)
+    messages.success(request, _("Follow-up done."))
+    return redirect("outreach:home")

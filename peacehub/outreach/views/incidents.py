@@ -1,0 +1,179 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing
+from peacehub.http import paginate, permission_required
+from peacehub.outreach import services
+from peacehub.outreach.access import (
+    get_incident_for_user,
+    get_response_for_user,
+    incident_people_visible_to,
+    incidents_visible_to,
+    responses_of,
+)
+from peacehub.outreach.forms import IncidentForm, PersonLinkForm, ResponseActionForm
+from peacehub.outreach.models import RESPONSE_ORDER, IncidentKind, ResponseState
+from peacehub.outreach.views.common import acting_organization, home_area, workable_people
+
+
+@require_GET
+@permission_required(Permission.VIEW_INCIDENTS)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    incidents = incidents_visible_to(request.user).select_related("community_area")
+    kind = request.GET.get("kind", "")
+    if kind in IncidentKind.values:
+        incidents = incidents.filter(kind=kind)
+    if request.GET.get("open") == "1":
+        incidents = incidents.filter(closed_at__isnull=True)
+    page = paginate(request, incidents.order_by("-occurred_at"))
+    return TemplateResponse(
+        request,
+        "outreach/incident_list.html",
+        {"page": page, "kinds": IncidentKind.choices, "selected_kind": kind},
+    )
+
+
+@permission_required(Permission.REPORT_INCIDENTS)
+def incident_new(request: HttpRequest) -> HttpResponse:
+    organization = acting_organization(request.user, Permission.REPORT_INCIDENTS)
+    area = home_area(request.user, organization)
+    form = IncidentForm(request.POST or None, initial={"community_area": area.pk if area else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_report(
+                request=request, organization=organization, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Incident recorded; the responding teams are alerted."))
+            return redirect("outreach:incident", incident_id=incident.pk)
+    return TemplateResponse(
+        request, "outreach/incident_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _detail_context(request, incident, *, link_form=None, action_form=None):
+    user = request.user
+    own = list(responses_of(user, incident, Permission.VIEW_INCIDENTS).prefetch_related("actions"))
+    others = incident.responses.exclude(pk__in=[r.pk for r in own]).select_related("organization")
+    links = list(incident_people_visible_to(user, incident))
+    if links:
+        audit_listing(
+            request,
+            AuditAction.LIST,
+            [link.person for link in links],
+            record_type="people.person",
+            incident=str(incident.pk),
+        )
+    for response in own:
+        index = RESPONSE_ORDER.index(ResponseState(response.state))
+        response.next_state = RESPONSE_ORDER[index + 1] if index + 1 < len(RESPONSE_ORDER) else None
+        response.can_act = has_permission(
+            user, Permission.RESPOND_TO_INCIDENTS, response.organization_id
+        )
+    can_link = has_permission(user, Permission.RESPOND_TO_INCIDENTS) and has_permission(
+        user, Permission.VIEW_PEOPLE
+    )
+    return {
+        "incident": incident,
+        "own_responses": own,
+        "other_responses": others,
+        "links": links,
+        "can_link": can_link,
+        "link_form": link_form
+        or PersonLinkForm(people=workable_people(user, Permission.RESPOND_TO_INCIDENTS)),
+        "action_form": action_form or ResponseActionForm(),
+        "can_close": incident.is_open
+        and has_permission(
+            user, Permission.RESPOND_TO_INCIDENTS, incident.reported_by_organization_id
+        ),
+    }
+
+
+@require_GET
+def incident_detail(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    incident = get_incident_for_user(request.user, incident_id)
+    return TemplateResponse(
+        request, "outreach/incident_detail.html", _detail_context(request, incident)
+    )
+
+
+@require_POST
+def incident_link_person(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    incident = get_incident_for_user(request.user, incident_id)
+    if not has_permission(request.user, Permission.RESPOND_TO_INCIDENTS):
+        raise PermissionDenied
+    form = PersonLinkForm(
+        request.POST, people=workable_people(request.user, Permission.RESPOND_TO_INCIDENTS)
+    )
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "outreach/incident_detail.html",
+            _detail_context(request, incident, link_form=form),
+            status=400,
+        )
+    services.incident_person_link(
+        request=request,
+        incident=incident,
+        person=form.cleaned_data["person"],
+        relation=form.cleaned_data["relation"],
+    )
+    messages.success(request, _("Linked to the incident. Only your organization sees this."))
+    return redirect("outreach:incident", incident_id=incident.pk)
+
+
+@require_POST
+def response_step(request: HttpRequest, response_id: UUID) -> HttpResponse:
+    response = get_response_for_user(request.user, response_id)
+    try:
+        services.response_advance(
+            request=request, response=response, to_state=request.POST.get("state", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("outreach:incident", incident_id=response.incident_id)
+
+
+@require_POST
+def response_action(request: HttpRequest, response_id: UUID) -> HttpResponse:
+    response = get_response_for_user(request.user, response_id)
+    form = ResponseActionForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "outreach/incident_detail.html",
+            _detail_context(request, response.incident, action_form=form),
+            status=400,
+        )
+    services.response_action_add(
+        request=request,
+        response=response,
+        kind=form.cleaned_data["kind"],
+        note=form.cleaned_data["note"],
+    )
+    messages.success(request, _("Action logged."))
+    return redirect("outreach:incident", incident_id=response.incident_id)
+
+
+@require_POST
+def incident_close(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    incident = get_incident_for_user(request.user, incident_id)
+    if not has_permission(
+        request.user, Permission.RESPOND_TO_INCIDENTS, incident.reported_by_organization_id
+    ):
+        raise PermissionDenied
+    services.incident_close(request=request, incident=incident)
+    messages.success(request, _("Incident closed."))
+    return redirect("outreach:incident", incident_id=incident.pk)

@@ -1,0 +1,112 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing
+from peacehub.http import permission_required
+from peacehub.outreach import services
+from peacehub.outreach.access import get_introduction_for_user, introductions_visible_to
+from peacehub.outreach.forms import IntroductionForm, ReturnForm
+from peacehub.outreach.models import IntroductionStatus
+from peacehub.people.access import get_person_for_user
+
+
+@require_GET
+@permission_required(Permission.VIEW_CONTACTS)
+def introduction_list(request: HttpRequest) -> HttpResponse:
+    visible = introductions_visible_to(request.user).select_related(
+        "person", "introduced_by", "case_manager"
+    )
+    to_me = list(visible.filter(case_manager=request.user, status=IntroductionStatus.PENDING))
+    by_me = list(visible.filter(introduced_by=request.user).order_by("-created_at")[:20])
+    audit_listing(
+        request,
+        AuditAction.LIST,
+        [i.person for i in to_me + by_me],
+        record_type="people.person",
+        view="introductions",
+    )
+    return TemplateResponse(
+        request,
+        "outreach/introduction_list.html",
+        {"to_me": to_me, "by_me": by_me, "return_form": ReturnForm()},
+    )
+
+
+def introduction_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    access = get_person_for_user(request, person_id, Permission.MAKE_INTRODUCTIONS)
+    person = access.person
+    form = IntroductionForm(request.POST or None, organization=person.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.introduction_make(
+                request=request,
+                person=person,
+                case_manager=form.cleaned_data["case_manager"].user,
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Introduction sent to the case manager."))
+            return redirect("people:detail", person_id=person.pk)
+    return TemplateResponse(
+        request,
+        "outreach/introduction_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+def _introduction_to_answer(request, introduction_id):
+    introduction = get_introduction_for_user(
+        request.user, introduction_id, Permission.RECEIVE_INTRODUCTIONS
+    )
+    if introduction.case_manager_id != request.user.pk and not has_permission(
+        request.user, Permission.SUPERVISE_OUTREACH, introduction.organization_id
+    ):
+        raise PermissionDenied
+    return introduction
+
+
+@require_POST
+def introduction_accept(request: HttpRequest, introduction_id: UUID) -> HttpResponse:
+    introduction = _introduction_to_answer(request, introduction_id)
+    try:
+        services.introduction_accept(request=request, introduction=introduction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("outreach:introductions")
+    messages.success(
+        request,
+        _("%(name)s is now in case management with you.")
+        % {"name": introduction.person.display_name},
+    )
+    return redirect("people:detail", person_id=introduction.person_id)
+
+
+@require_POST
+def introduction_return(request: HttpRequest, introduction_id: UUID) -> HttpResponse:
+    introduction = _introduction_to_answer(request, introduction_id)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the introduction is returned."))
+        return redirect("outreach:introductions")
+    try:
+        services.introduction_return(
+            request=request, introduction=introduction, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Introduction returned to the outreach worker."))
+    return redirect("outreach:introductions")

@@ -1,0 +1,178 @@
+import datetime
+import statistics
+from collections import defaultdict
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import (
+    has_permission,
+    memberships_of,
+    organizations_with,
+    role_has_permission,
+)
+from peacehub.accounts.models import Membership
+from peacehub.accounts.roles import Permission
+from peacehub.http import permission_required
+from peacehub.outreach.forms import DutyShiftForm
+from peacehub.outreach.models import (
+    Agreement,
+    Contact,
+    DutyShift,
+    IncidentResponse,
+    Introduction,
+    IntroductionStatus,
+)
+
+WEEKS = 8
+RESPONSE_WINDOW = datetime.timedelta(days=90)
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _contacts_per_worker_per_week(organization_ids, today):
+    first_week = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
+    since = timezone.make_aware(datetime.datetime.combine(first_week, datetime.time()))
+    rows = (
+        Contact.objects.filter(organization_id__in=organization_ids, occurred_at__gte=since)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("worker__full_name", "day")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    weeks = [first_week + datetime.timedelta(weeks=n) for n in range(WEEKS)]
+    table: dict[str, dict[datetime.date, int]] = defaultdict(lambda: dict.fromkeys(weeks, 0))
+    for row in rows:
+        table[row["worker__full_name"]][_week_start(row["day"])] += row["total"]
+    return weeks, sorted((name, [counts[w] for w in weeks]) for name, counts in table.items())
+
+
+def _response_times_by_area(organization_ids, now):
+    responses = IncidentResponse.objects.filter(
+        organization_id__in=organization_ids, notified_at__gte=now - RESPONSE_WINDOW
+    ).select_related("incident__community_area")
+    by_area = defaultdict(list)
+    for response in responses:
+        by_area[response.incident.community_area.name].append(response)
+    rows = []
+    for area, items in sorted(by_area.items()):
+        to_ack = [r.minutes_to_acknowledge for r in items if r.acknowledged_at]
+        to_scene = [r.minutes_to_scene for r in items if r.on_scene_at]
+        rows.append(
+            {
+                "area": area,
+                "incidents": len(items),
+                "acknowledged": len(to_ack),
+                "median_to_acknowledge": round(statistics.median(to_ack)) if to_ack else None,
+                "on_scene": len(to_scene),
+                "median_to_scene": round(statistics.median(to_scene)) if to_scene else None,
+            }
+        )
+    return rows
+
+
+@require_GET
+@permission_required(Permission.SUPERVISE_OUTREACH)
+def supervisor(request: HttpRequest) -> HttpResponse:
+    """Numbers of the supervisor's own organization: contacts per worker per week,
+    response times by area, open mediations, pending introductions. No names of
+    participants."""
+    organizations = organizations_with(request.user, Permission.SUPERVISE_OUTREACH)
+    organization_ids = [o.pk for o in organizations]
+    now = timezone.now()
+    weeks, contact_rows = _contacts_per_worker_per_week(organization_ids, timezone.localdate())
+    agreements = (
+        Agreement.objects.filter(
+            conflict__organization_id__in=organization_ids, conflict__closed_on__isnull=True
+        )
+        .values("state")
+        .annotate(total=Count("pk"))
+        .order_by("state")
+    )
+    pending = (
+        Introduction.objects.filter(
+            organization_id__in=organization_ids, status=IntroductionStatus.PENDING
+        )
+        .select_related("introduced_by", "case_manager")
+        .order_by("created_at")
+    )
+    return TemplateResponse(
+        request,
+        "outreach/supervisor.html",
+        {
+            "organizations": organizations,
+            "weeks": weeks,
+            "contact_rows": contact_rows,
+            "response_rows": _response_times_by_area(organization_ids, now),
+            "agreements_by_state": [
+                (Agreement(state=row["state"]).get_state_display(), row["total"])
+                for row in agreements
+            ],
+            "pending_introductions": pending,
+            "now": now,
+        },
+    )
+
+
+def _responders(request):
+    """Memberships whose shifts the user may see: every responder of the organizations
+    they supervise, or only their own."""
+    supervised = [o.pk for o in organizations_with(request.user, Permission.SUPERVISE_OUTREACH)]
+    if supervised:
+        memberships = Membership.objects.filter(organization_id__in=supervised)
+    else:
+        memberships = Membership.objects.filter(pk__in=[m.pk for m in memberships_of(request.user)])
+    return [
+        m
+        for m in memberships.select_related("user", "organization").prefetch_related("duty_shifts")
+        if role_has_permission(m.role, Permission.RESPOND_TO_INCIDENTS)
+    ]
+
+
+@permission_required(Permission.RESPOND_TO_INCIDENTS)
+def duty(request: HttpRequest) -> HttpResponse:
+    responders = _responders(request)
+    can_edit = has_permission(request.user, Permission.SUPERVISE_OUTREACH)
+    form = DutyShiftForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        membership = next(
+            (m for m in responders if str(m.pk) == request.POST.get("membership")), None
+        )
+        if membership is None:
+            form.add_error(None, _("Choose a worker of your organization."))
+        elif form.is_valid():
+            DutyShift.objects.create(membership=membership, **form.cleaned_data)
+            messages.success(request, _("Shift added."))
+            return redirect("outreach:duty")
+    return TemplateResponse(
+        request,
+        "outreach/duty.html",
+        {"responders": responders, "form": form, "can_edit": can_edit},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def duty_remove(request: HttpRequest, shift_id: UUID) -> HttpResponse:
+    shift = get_object_or_404(DutyShift.objects.select_related("membership"), pk=shift_id)
+    organization_id = shift.membership.organization_id
+    if not any(m.organization_id == organization_id for m in memberships_of(request.user)):
+        raise Http404
+    if not has_permission(request.user, Permission.SUPERVISE_OUTREACH, organization_id):
+        raise PermissionDenied
+    shift.delete()
+    messages.success(request, _("Shift removed."))
+    return redirect("outreach:duty")
