@@ -207,6 +207,9 @@ EMAIL_USE_TLS = env_bool("PEACEHUB_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("PEACEHUB_FROM_EMAIL", "PeaceHub <no-reply@peacehub.localhost>")
 
+# How often open pages ask for new alerts (htmx polling).
+NOTIFICATION_POLL_SECONDS = env_int("PEACEHUB_NOTIFICATION_POLL_SECONDS", 15)
+
 # Where the coalition's community-area boundaries come from (GeoJSON, one feature per
 # area). Another city points this at its own file.
 COMMUNITY_AREAS_GEOJSON = Path(

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from peacehub.accounts.access import memberships_of, permissions_of
 from peacehub.accounts.roles import Permission
 
@@ -24,4 +26,5 @@ def navigation(request):
             "supervision": Permission.SUPERVISE_OUTREACH in granted,
         },
         "my_memberships": memberships_of(user),
+        "poll_seconds": settings.NOTIFICATION_POLL_SECONDS,
     }
