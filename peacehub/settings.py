@@ -70,6 +70,12 @@ INSTALLED_APPS = [
     "peacehub.people",
     "peacehub.notifications",
     "peacehub.outreach",
+    "peacehub.cases",
+    "peacehub.services",
+    "peacehub.referrals",
+    "peacehub.programs",
+    "peacehub.events",
+    "peacehub.academy",
     "peacehub.site",
     "peacehub.demo",
 ]

@@ -10,6 +10,12 @@ urlpatterns = [
     path("audit/", include("peacehub.audit.urls")),
     path("outreach/", include("peacehub.outreach.urls")),
     path("alerts/", include("peacehub.notifications.urls")),
+    path("cases/", include("peacehub.cases.urls")),
+    path("referrals/", include("peacehub.referrals.urls")),
+    path("services/", include("peacehub.services.urls")),
+    path("programs/", include("peacehub.programs.urls")),
+    path("events/", include("peacehub.events.urls")),
+    path("academy/", include("peacehub.academy.urls")),
     path("api/v1/", api.urls),
     path("operators/", admin.site.urls),
 ]

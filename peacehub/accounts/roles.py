@@ -46,6 +46,23 @@ class Permission(StrEnum):
     MAKE_INTRODUCTIONS = "make_introductions"
     RECEIVE_INTRODUCTIONS = "receive_introductions"
     SUPERVISE_OUTREACH = "supervise_outreach"
+    # Case management, referrals and programs
+    VIEW_CASES = "view_cases"
+    MANAGE_CASES = "manage_cases"
+    SUPERVISE_CASES = "supervise_cases"
+    SEND_REFERRALS = "send_referrals"
+    RECEIVE_REFERRALS = "receive_referrals"
+    USE_DIRECTORY = "use_directory"
+    MANAGE_DIRECTORY = "manage_directory"
+    WORKFORCE_PROGRAM = "workforce_program"
+    LEGAL_PROGRAM = "legal_program"
+    BEHAVIORAL_HEALTH_PROGRAM = "behavioral_health_program"
+    IPV_PROGRAM = "ipv_program"
+    VIEW_PROGRAM_PROGRESS = "view_program_progress"
+    # Light in the Night, the Peace Academy
+    MANAGE_EVENTS = "manage_events"
+    VIEW_SUMMER_CHECK = "view_summer_check"
+    MANAGE_ACADEMY = "manage_academy"
 
 
 # Every role that works with participants face to face.
@@ -75,26 +92,75 @@ _RESPONDERS = frozenset(
     }
 )
 
+# Case management and the programs that receive referrals.
+_CASE_WORK = frozenset(
+    {
+        Permission.VIEW_CASES,
+        Permission.MANAGE_CASES,
+        Permission.SEND_REFERRALS,
+        Permission.RECEIVE_REFERRALS,
+        Permission.VIEW_PROGRAM_PROGRESS,
+    }
+)
+_PROGRAM_STAFF = frozenset({Permission.RECEIVE_REFERRALS, Permission.VIEW_PROGRAM_PROGRESS})
+# Every staff role of a partner organization may look up services and host events.
+_STAFF = frozenset({Permission.USE_DIRECTORY})
+_HOSTS = frozenset({Permission.MANAGE_EVENTS})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OUTREACH_WORKER: _CVI_CORE | _RESPONDERS | {Permission.MANAGE_MEDIATIONS},
-    Role.CASE_MANAGER: _CVI_CORE | {Permission.RECEIVE_INTRODUCTIONS},
-    Role.VICTIM_ADVOCATE: _CVI_CORE | _RESPONDERS,
-    Role.BEHAVIORAL_HEALTH_CLINICIAN: _DIRECT_SERVICE,
-    Role.WORKFORCE_STAFF: _DIRECT_SERVICE,
-    Role.LEGAL_STAFF: _DIRECT_SERVICE,
-    Role.IPV_STAFF: _DIRECT_SERVICE,
+    Role.OUTREACH_WORKER: _CVI_CORE
+    | _RESPONDERS
+    | _STAFF
+    | _HOSTS
+    | {Permission.MANAGE_MEDIATIONS},
+    Role.CASE_MANAGER: _CVI_CORE
+    | _CASE_WORK
+    | _STAFF
+    | _HOSTS
+    | {Permission.RECEIVE_INTRODUCTIONS},
+    Role.VICTIM_ADVOCATE: _CVI_CORE | _RESPONDERS | _CASE_WORK | _STAFF | _HOSTS,
+    Role.BEHAVIORAL_HEALTH_CLINICIAN: _DIRECT_SERVICE
+    | _PROGRAM_STAFF
+    | _STAFF
+    | {Permission.BEHAVIORAL_HEALTH_PROGRAM},
+    Role.WORKFORCE_STAFF: _DIRECT_SERVICE
+    | _PROGRAM_STAFF
+    | _STAFF
+    | {Permission.WORKFORCE_PROGRAM},
+    Role.LEGAL_STAFF: _DIRECT_SERVICE | _PROGRAM_STAFF | _STAFF | {Permission.LEGAL_PROGRAM},
+    Role.IPV_STAFF: _DIRECT_SERVICE | _PROGRAM_STAFF | _STAFF | {Permission.IPV_PROGRAM},
     Role.SUPERVISOR: _CVI_CORE
     | _RESPONDERS
+    | _CASE_WORK
+    | _STAFF
+    | _HOSTS
     | {
         Permission.EXPORT_PEOPLE,
         Permission.MANAGE_MEDIATIONS,
         Permission.RECEIVE_INTRODUCTIONS,
         Permission.SUPERVISE_OUTREACH,
+        Permission.SUPERVISE_CASES,
+        Permission.VIEW_SUMMER_CHECK,
     },
-    Role.ORGANIZATION_ADMIN: frozenset({Permission.MANAGE_STAFF, Permission.VIEW_AUDIT}),
-    Role.CONVENER_STAFF: frozenset(
-        {Permission.VIEW_COALITION_AGGREGATES, Permission.VIEW_INCIDENTS}
+    Role.ORGANIZATION_ADMIN: frozenset(
+        {
+            Permission.MANAGE_STAFF,
+            Permission.VIEW_AUDIT,
+            Permission.USE_DIRECTORY,
+            Permission.MANAGE_DIRECTORY,
+            Permission.MANAGE_EVENTS,
+            Permission.VIEW_SUMMER_CHECK,
+        }
     ),
-    Role.TRAINER: frozenset(),
+    Role.CONVENER_STAFF: frozenset(
+        {
+            Permission.VIEW_COALITION_AGGREGATES,
+            Permission.VIEW_INCIDENTS,
+            Permission.USE_DIRECTORY,
+            Permission.MANAGE_DIRECTORY,
+            Permission.VIEW_SUMMER_CHECK,
+        }
+    ),
+    Role.TRAINER: frozenset({Permission.MANAGE_ACADEMY}),
     Role.EVALUATOR: frozenset(),
 }

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,14 +83,20 @@ def contact_follow_up_done(*, request, contact: Contact) -> Contact:
 
 def _incident_message(incident: Incident):
     """The alert text, in the reader's language, without any name:
-    "Non-fatal shooting in Englewood at 22:40 — open PeaceHub"."""
+    "Non-fatal shooting in Englewood at 22:40 — open PeaceHub" (with the date when it
+    was not today)."""
+    moment = timezone.localtime(incident.occurred_at)
 
     def message() -> str:
-        return _("%(kind)s in %(area)s at %(time)s — open PeaceHub") % {
+        values = {
             "kind": incident.get_kind_display(),
             "area": incident.community_area.name,
-            "time": timezone.localtime(incident.occurred_at).strftime("%H:%M"),
+            "time": moment.strftime("%H:%M"),
+            "date": date_format(moment, "SHORT_DATE_FORMAT"),
         }
+        if moment.date() == timezone.localdate():
+            return _("%(kind)s in %(area)s at %(time)s — open PeaceHub") % values
+        return _("%(kind)s in %(area)s on %(date)s at %(time)s — open PeaceHub") % values
 
     return message
 
@@ -121,12 +128,13 @@ def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
     )
     audit_request(request, AuditAction.CREATE, incident, organization_id=str(organization.pk))
     url = reverse("outreach:incident", args=[incident.pk])
-    notify(
+    alerted = notify(
         recipients=on_duty_responders(responding),
         message=_incident_message(incident),
         url=url,
         absolute_url=request.build_absolute_uri(url),
     )
+    incident.alerted_count = len(alerted)
     return incident
 
 

@@ -108,6 +108,35 @@ def test_the_alert_names_nobody(
     assert "Jamal" not in Notification.objects.get().message
 
 
+def test_the_reporter_learns_how_many_were_alerted(client_for, alice, org_a):
+    org_a.community_areas.add(area(68))
+    nobody = _report(client_for(alice), summary="")
+    assert nobody.status_code == 302
+    page = client_for(alice).get(nobody["Location"]).content.decode()
+    assert "nobody is on duty" in page
+    always_on_duty(alice, org_a)
+    response = client_for(alice).post(
+        reverse("outreach:incident_new"),
+        {
+            "kind": "threat",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "community_area": area(68).pk,
+            "source": "community",
+        },
+        follow=True,
+    )
+    assert "1 on-duty responder was alerted" in response.content.decode()
+
+
+def test_an_alert_for_an_earlier_day_carries_the_date(client_for, alice, org_a):
+    org_a.community_areas.add(area(68))
+    always_on_duty(alice, org_a)
+    yesterday = timezone.localtime() - datetime.timedelta(days=1)
+    _report(client_for(alice), occurred_at=yesterday.strftime("%Y-%m-%dT%H:%M"))
+    message = Notification.objects.get().message
+    assert f" on {yesterday:%m/%d/%Y} at {yesterday:%H:%M} " in message
+
+
 def test_feed_shows_the_alert_and_the_badge_counts_it(client_for, alice, org_a):
     org_a.community_areas.add(area(68))
     always_on_duty(alice, org_a)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from peacehub.accounts.access import has_permission
@@ -56,7 +57,25 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Incident recorded; the responding teams are alerted."))
+            if incident.alerted_count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Incident recorded; %(count)s on-duty responder was alerted.",
+                        "Incident recorded; %(count)s on-duty responders were alerted.",
+                        incident.alerted_count,
+                    )
+                    % {"count": incident.alerted_count},
+                )
+            else:
+                # Nobody will get the alert: the person reporting must know, now.
+                messages.warning(
+                    request,
+                    _(
+                        "Incident recorded, but nobody is on duty in the responding "
+                        "organizations right now. Call your supervisor."
+                    ),
+                )
             return redirect("outreach:incident", incident_id=incident.pk)
     return TemplateResponse(
         request, "outreach/incident_form.html", {"form": form}, status=400 if form.errors else 200
