@@ -78,3 +78,19 @@ def get_organization_for_user(user, organization_id: UUID, permission: Permissio
 def any_permission(user, permissions: Iterable[Permission]) -> bool:
     granted = permissions_of(user)
     return any(p in granted for p in permissions)
+
+
+def owned_record_for_user(queryset, user, object_id, permission: Permission, view_permission=None):
+    """Fetch one record that belongs to an organization (it has ``organization_id``):
+    404 for anyone outside that organization, whatever the record; 403 for a member
+    whose role lacks ``view_permission`` (when given) or ``permission``."""
+    record = queryset.filter(pk=object_id).first()
+    if record is None:
+        raise Http404
+    organization_id = record.organization_id
+    if not any(m.organization_id == organization_id for m in memberships_of(user)):
+        raise Http404
+    for needed in filter(None, (view_permission, permission)):
+        if not has_permission(user, needed, organization_id):
+            raise PermissionDenied
+    return record

@@ -14,7 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from peacehub.accounts.access import has_permission, memberships_of, role_has_permission
+from peacehub.accounts.access import (
+    has_permission,
+    memberships_of,
+    organization_ids_with,
+    owned_record_for_user,
+)
 from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Permission
 from peacehub.outreach.models import (
@@ -27,40 +32,17 @@ from peacehub.outreach.models import (
 )
 from peacehub.people.access import people_visible_to
 
-
-def _organization_ids(user, permission: Permission) -> list[UUID]:
-    return [
-        m.organization_id for m in memberships_of(user) if role_has_permission(m.role, permission)
-    ]
-
-
-def _owned(queryset: QuerySet, user, object_id: UUID, permission: Permission, view_permission):
-    """Fetch one organization-owned record: 404 for a stranger, 403 for a member of the
-    organization whose role lacks ``permission``."""
-    record = queryset.filter(pk=object_id).first()
-    if record is None:
-        raise Http404
-    organization_id = record.organization_id
-    if not any(m.organization_id == organization_id for m in memberships_of(user)):
-        raise Http404
-    if not has_permission(user, view_permission, organization_id) or not has_permission(
-        user, permission, organization_id
-    ):
-        raise PermissionDenied
-    return record
-
-
 # --- Contacts ---------------------------------------------------------------------
 
 
 def contacts_visible_to(user) -> QuerySet:
     return Contact.objects.filter(
-        organization_id__in=_organization_ids(user, Permission.VIEW_CONTACTS)
+        organization_id__in=organization_ids_with(user, Permission.VIEW_CONTACTS)
     )
 
 
 def get_contact_for_user(user, contact_id: UUID, permission=Permission.VIEW_CONTACTS) -> Contact:
-    return _owned(
+    return owned_record_for_user(
         Contact.objects.select_related("person", "community_area"),
         user,
         contact_id,
@@ -74,7 +56,7 @@ def get_contact_for_user(user, contact_id: UUID, permission=Permission.VIEW_CONT
 
 def incidents_visible_to(user) -> QuerySet:
     organizations = Organization.objects.filter(
-        pk__in=_organization_ids(user, Permission.VIEW_INCIDENTS)
+        pk__in=organization_ids_with(user, Permission.VIEW_INCIDENTS)
     )
     if not organizations:
         return Incident.objects.none()
@@ -102,7 +84,7 @@ def get_incident_for_user(user, incident_id: UUID) -> Incident:
 def responses_of(user, incident: Incident, permission=Permission.RESPOND_TO_INCIDENTS):
     """The user's own organizations' responses to the incident that they may act on."""
     return IncidentResponse.objects.filter(
-        incident=incident, organization_id__in=_organization_ids(user, permission)
+        incident=incident, organization_id__in=organization_ids_with(user, permission)
     ).select_related("organization", "acknowledged_by", "on_scene_by", "follow_up_done_by")
 
 
@@ -134,12 +116,12 @@ def incident_people_visible_to(user, incident: Incident) -> QuerySet:
 
 def conflicts_visible_to(user) -> QuerySet:
     return Conflict.objects.filter(
-        organization_id__in=_organization_ids(user, Permission.VIEW_CONTACTS)
+        organization_id__in=organization_ids_with(user, Permission.VIEW_CONTACTS)
     )
 
 
 def get_conflict_for_user(user, conflict_id: UUID, permission=Permission.VIEW_CONTACTS) -> Conflict:
-    return _owned(
+    return owned_record_for_user(
         Conflict.objects.select_related("community_area"),
         user,
         conflict_id,
@@ -150,14 +132,14 @@ def get_conflict_for_user(user, conflict_id: UUID, permission=Permission.VIEW_CO
 
 def introductions_visible_to(user) -> QuerySet:
     return Introduction.objects.filter(
-        organization_id__in=_organization_ids(user, Permission.VIEW_CONTACTS)
+        organization_id__in=organization_ids_with(user, Permission.VIEW_CONTACTS)
     )
 
 
 def get_introduction_for_user(
     user, introduction_id: UUID, permission=Permission.VIEW_CONTACTS
 ) -> Introduction:
-    return _owned(
+    return owned_record_for_user(
         Introduction.objects.select_related("person", "introduced_by", "case_manager"),
         user,
         introduction_id,
