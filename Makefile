@@ -65,6 +65,9 @@ messages: $(STAMP)
 	cd peacehub && ../$(BIN)/django-admin compilemessages -l es
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
 
 clean:

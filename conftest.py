@@ -18,16 +18,29 @@ from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, member
 from peacehub.audit.models import AuditChainHead
+from peacehub.cases.models import AssessmentTemplate
 from peacehub.geo.models import CommunityArea
 from peacehub.people.tests.factories import PersonFactory
 
+# Rows that data migrations create, replayed when a flush removed them: (model, the
+# migration module, its function). Each function is idempotent.
+DATA_MIGRATIONS = [
+    (AuditChainHead, "peacehub.audit.migrations.0002_append_only", "create_chain_head"),
+    (
+        AssessmentTemplate,
+        "peacehub.cases.migrations.0002_assessment_version_1",
+        "publish_version_1",
+    ),
+]
+
 
 def restore_session_rows() -> None:
-    """Rows the whole suite takes for granted: the audit chain head (made by a data
-    migration; every audited request needs it) and the community areas."""
-    if not AuditChainHead.objects.filter(pk=1).exists():
-        migration = import_module("peacehub.audit.migrations.0002_append_only")
-        migration.create_chain_head(apps, None)
+    """Rows the whole suite takes for granted: what data migrations create (the audit
+    chain head every audited request needs, the assessment's first version) and the
+    community areas."""
+    for model, module, function in DATA_MIGRATIONS:
+        if not model.objects.exists():
+            getattr(import_module(module), function)(apps, None)
     if not CommunityArea.objects.exists():
         call_command("load_community_areas", verbosity=0)
 

@@ -74,3 +74,7 @@ def unauthenticated(request, exc):
 
 api.add_router("/people", "peacehub.people.api.router")
 api.add_router("/", "peacehub.outreach.api.router")
+api.add_router("/", "peacehub.cases.api.router")
+api.add_router("/", "peacehub.referrals.api.router")
+api.add_router("/", "peacehub.services.api.router")
+api.add_router("/", "peacehub.programs.api.router")

@@ -213,6 +213,9 @@ EMAIL_USE_TLS = env_bool("PEACEHUB_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("PEACEHUB_FROM_EMAIL", "PeaceHub <no-reply@peacehub.localhost>")
 
+# The coalition's public phone line, shown on the public site only when set.
+PUBLIC_CONTACT_PHONE = env_str("PEACEHUB_PUBLIC_CONTACT_PHONE", "")
+
 # How often open pages ask for new alerts (htmx polling).
 NOTIFICATION_POLL_SECONDS = env_int("PEACEHUB_NOTIFICATION_POLL_SECONDS", 15)
 

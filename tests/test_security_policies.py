@@ -12,6 +12,12 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 # The short list of pages an anonymous visitor may reach, by URL name.
 PUBLIC_URL_NAMES = {
     "site:home",
+    "site:programs",
+    "site:program",
+    "site:partners",
+    "site:areas",
+    "site:area",
+    "site:get_help",
     "site:healthz",
     "site:set_language",
     "accounts:login",
@@ -21,6 +27,18 @@ PUBLIC_URL_NAMES = {
     "accounts:password_reset_complete",
     "api:openapi-json",
     "admin:login",
+    # The Peace Academy's trainings open to the public, and the interest form.
+    "academy:public_trainings",
+    "academy:public_interest",
+    "academy:public_interest_thanks",
+    # The Light in the Night public calendar, its pages and its iCalendar feeds.
+    "events:calendar",
+    "events:list",
+    "events:near",
+    "events:detail",
+    "events:event_ics",
+    "events:feed",
+    "events:area_feed",
 }
 
 _SAMPLES = {

@@ -24,6 +24,26 @@ def navigation(request):
                 {Permission.MAKE_INTRODUCTIONS, Permission.RECEIVE_INTRODUCTIONS} & granted
             ),
             "supervision": Permission.SUPERVISE_OUTREACH in granted,
+            "duty": Permission.RESPOND_TO_INCIDENTS in granted,
+            "caseload": Permission.MANAGE_CASES in granted,
+            "case_supervision": Permission.SUPERVISE_CASES in granted,
+            "releases": Permission.VIEW_CASES in granted,
+            "referrals_sent": Permission.SEND_REFERRALS in granted,
+            "referrals_received": Permission.RECEIVE_REFERRALS in granted,
+            "directory": Permission.USE_DIRECTORY in granted,
+            "manage_directory": Permission.MANAGE_DIRECTORY in granted,
+            "events": Permission.MANAGE_EVENTS in granted,
+            "summer_check": Permission.VIEW_SUMMER_CHECK in granted,
+            "academy": Permission.MANAGE_ACADEMY in granted,
+            "programs": bool(
+                {
+                    Permission.WORKFORCE_PROGRAM,
+                    Permission.LEGAL_PROGRAM,
+                    Permission.BEHAVIORAL_HEALTH_PROGRAM,
+                    Permission.IPV_PROGRAM,
+                }
+                & granted
+            ),
         },
         "my_memberships": memberships_of(user),
         "poll_seconds": settings.NOTIFICATION_POLL_SECONDS,

@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import Membership, User
 from peacehub.accounts.roles import Role
+from peacehub.accounts.services import refuse_outside_trainee
 
 
 class SignInForm(forms.Form):
@@ -66,10 +68,24 @@ class ApiTokenForm(forms.Form):
 
 
 class MembershipAdminForm(forms.ModelForm):
-    """The Django admin's form: the role is a choice from the list, like everywhere."""
+    """The Django admin's form: the role is a choice from the list, like everywhere,
+    and an outside trainee of the academy never becomes staff."""
 
     role = RoleChoiceField()
 
     class Meta:
         model = Membership
         fields = ["user", "organization", "role"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        refuse_outside_trainee(user)
+        return user
+
+
+class PasswordSetForm(PasswordResetForm):
+    """Django's reset form, which also reaches new staff: an account made by an
+    organization admin has no password until its owner sets one through this link."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peacehub.academy.access import is_outside_trainee
 from peacehub.accounts.access import forget_memberships
 from peacehub.accounts.models import (
     ApiToken,
@@ -68,6 +69,15 @@ def sessions_end(user: User) -> None:
     forget_memberships(user)
 
 
+def refuse_outside_trainee(user: User) -> None:
+    """An outside trainee of the Peace Academy (a police officer, a community member)
+    has a sign-in for their own training record and nothing else, ever."""
+    if is_outside_trainee(user):
+        raise ValidationError(
+            _("This person is an outside trainee of the Peace Academy and cannot become staff.")
+        )
+
+
 def _check_role_fits(organization: Organization, role: str) -> None:
     if role not in Role.values:
         raise ValidationError(_("Choose a role from the list."))
@@ -83,9 +93,11 @@ def membership_add(
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        # A new account has no usable password until the person sets one through
-        # the password-reset e-mail.
+        # A new account has no usable password: its owner sets one through the
+        # invitation sent once this transaction has committed.
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
+        transaction.on_commit(lambda: staff_invite(request=request, email=email))
+    refuse_outside_trainee(user)
     if Membership.objects.filter(user=user, organization=organization).exists():
         raise ValidationError(_("This person is already a member of the organization."))
     membership = Membership.objects.create(user=user, organization=organization, role=role)
@@ -97,6 +109,20 @@ def membership_add(
         detail={"change": "added", "role": role},
     )
     return membership
+
+
+def staff_invite(*, request, email: str) -> None:
+    """E-mail a link to set a password (the same signed, single-use link as a reset)."""
+    from peacehub.accounts.forms import PasswordSetForm  # the forms import this module
+
+    form = PasswordSetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/invitation_subject.txt",
+            email_template_name="accounts/invitation_email.txt",
+        )
 
 
 def _refuse_own(request, membership: Membership) -> None:

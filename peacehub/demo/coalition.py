@@ -16,9 +16,15 @@ like a real one (neighbouring areas together, a few areas served by two partners
 focus areas. The intimate-partner-violence program serves the four pilot areas named in
 DESIGN.md; the other providers serve every focus area.
 
-Staff. Staff names come from peacehub.demo.names with a fixed random seed, so the staff
-list never changes; `--seed` varies only the participants. Every demo account has the
-same password, `DEMO_PASSWORD`, and an address under `demo.peacehub.test` (a reserved
+Staff. The base roster (`staff_roster`) has every role once or a few times; its names
+come from peacehub.demo.names with a fixed random seed, so it never changes and the
+well-known demo sign-ins keep their organizations. Outreach workers and case managers
+then grow with the participants (see peacehub.demo.caseloads): every partner has a
+grid of caseload slots, one column per area it serves, and each slot is one staff
+member, the base roster's first and invented ones (`slot_member`) after that. A slot's
+staff member never depends on the number of participants, so a larger demo only adds
+staff. `--seed` varies only the participants. Every demo account has the same
+password, `DEMO_PASSWORD`, and an address under `demo.peacehub.test` (a reserved
 top-level domain: no mail can ever be delivered there).
 """
 
@@ -27,6 +33,7 @@ import random
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -185,6 +192,9 @@ class StaffMember:
     preferred_language: str
     role: Role
     organization: str
+    # The community area number the staff member mostly works in (Membership's
+    # community_area), for the partners' direct-service staff.
+    area: int | None = None
 
 
 def ascii_fold(text: str) -> str:
@@ -215,8 +225,36 @@ def _organizations_in_order() -> list[tuple[str, str, tuple[tuple[Role, int], ..
     ]
 
 
+# Partner roles that carry participants and grow with them.
+CASELOAD_ROLES = (Role.OUTREACH_WORKER, Role.CASE_MANAGER)
+# The most community areas one partner serves: the slot grid's width.
+MAX_PARTNER_AREAS = 3
+
+
+def _home_area(organization: str, role: Role, k: int) -> int | None:
+    """The home area of the base roster's k-th staff member of this role: caseload
+    slot (area k mod the number of areas, row k div it); other direct-service roles
+    work from the partner's first area."""
+    spec = next((p for p in PARTNERS if p.name == organization), None)
+    if spec is None or role == Role.ORGANIZATION_ADMIN:
+        return None
+    if role in CASELOAD_ROLES:
+        return spec.areas[k % len(spec.areas)]
+    return spec.areas[0]
+
+
+@cache
+def _base_roster() -> tuple[StaffMember, ...]:
+    return tuple(_staff_roster())
+
+
 def staff_roster() -> list[StaffMember]:
-    """Every demo staff member, in a fixed order. Pure: the same list on every call."""
+    """The base roster: every demo staff member that exists whatever the number of
+    participants, in a fixed order. Pure: the same list on every call."""
+    return list(_base_roster())
+
+
+def _staff_roster() -> list[StaffMember]:
     rng = random.Random("peacehub-demo/staff")
     well_known = {(login.organization, login.role): login.email for login in demo_logins()}
     roster: list[StaffMember] = []
@@ -236,8 +274,78 @@ def staff_roster() -> list[StaffMember]:
                     email = f"{_email_part(first)}.{_email_part(last)}@{slug}.{DEMO_EMAIL_DOMAIN}"
                 assert email not in emails, email
                 emails.add(email)
-                roster.append(StaffMember(email, full_name, language, role, org_name))
+                roster.append(
+                    StaffMember(
+                        email, full_name, language, role, org_name, _home_area(org_name, role, k)
+                    )
+                )
     return roster
+
+
+@cache
+def _extra_names() -> tuple[tuple[str, str, bool], ...]:
+    """(first, last, Spanish?) for the invented staff beyond the base roster: every
+    first name and surname combination once, shuffled with a fixed seed, about 30%
+    Spanish, none whose address could clash with the base roster's."""
+    rng = random.Random("peacehub-demo/staff/extra")
+    english = [
+        (first, last)
+        for first in names.ENGLISH_FEMALE_FIRST + names.ENGLISH_MALE_FIRST
+        for last in names.ENGLISH_SURNAMES
+    ]
+    spanish = [
+        (first, last)
+        for first in names.SPANISH_FEMALE_FIRST + names.SPANISH_MALE_FIRST
+        for last in names.SPANISH_SURNAMES
+    ]
+    rng.shuffle(english)
+    rng.shuffle(spanish)
+    taken_names = {m.full_name for m in _base_roster()}
+    taken = {m.email.split("@")[0] for m in _base_roster()}
+    merged: list[tuple[str, str, bool]] = []
+    while english or spanish:
+        is_spanish = bool(spanish) and (not english or rng.random() < 0.3)
+        first, last = (spanish if is_spanish else english).pop()
+        local = f"{_email_part(first)}.{_email_part(last)}"
+        if local not in taken and f"{first} {last}" not in taken_names:
+            taken.add(local)
+            merged.append((first, last, is_spanish))
+    return tuple(merged)
+
+
+@cache
+def slot_member(partner: int, role: Role, area_index: int, row: int) -> StaffMember:
+    """The staff member of one caseload slot: PARTNERS[partner]'s `row`-th outreach
+    worker or case manager in its `area_index`-th area. Slots the base roster fills
+    map to it (base member k sits in area k mod the number of areas, row k div it);
+    every other slot gets an invented person whose name depends only on the slot."""
+    spec = PARTNERS[partner]
+    k = row * len(spec.areas) + area_index
+    base = [m for m in _base_roster() if m.organization == spec.name and m.role == role]
+    if k < len(base):
+        return base[k]
+    # A number unique to the slot picks a name no other slot gets.
+    number = (
+        (row * MAX_PARTNER_AREAS + area_index) * len(CASELOAD_ROLES) + CASELOAD_ROLES.index(role)
+    ) * len(PARTNERS) + partner
+    pool = _extra_names()
+    first, last, is_spanish = pool[number % len(pool)]
+    local, full_name = f"{_email_part(first)}.{_email_part(last)}", f"{first} {last}"
+    middle = number // len(pool)
+    if middle:  # only past every combination: add a middle initial
+        initial = chr(ord("A") + (middle - 1) % 26)
+        local = f"{_email_part(first)}.{initial.lower()}.{_email_part(last)}"
+        full_name = f"{first} {initial}. {last}"
+    rng = random.Random(f"peacehub-demo/staff/extra/{number}")
+    language = "es" if is_spanish and rng.random() < 0.3 else "en"
+    return StaffMember(
+        email=f"{local}@{spec.slug}.{DEMO_EMAIL_DOMAIN}",
+        full_name=full_name,
+        preferred_language=language,
+        role=role,
+        organization=spec.name,
+        area=spec.areas[area_index],
+    )
 
 
 def focus_area_numbers(csv_path: Path = HEALTH_INDICATORS_CSV) -> list[int]:
@@ -262,6 +370,9 @@ def coalition_check(focus_numbers: list[int]) -> None:
             f"not served {sorted(set(focus_numbers) - served)}, "
             f"not a focus area {sorted(served - set(focus_numbers))}."
         )
+    for spec in PARTNERS:
+        if len(spec.areas) > MAX_PARTNER_AREAS:
+            raise ValueError(f"{spec.name} serves more than {MAX_PARTNER_AREAS} areas.")
     for spec in PROVIDERS:
         if spec.areas and not set(spec.areas) <= served:
             raise ValueError(f"{spec.name} serves areas outside the focus areas.")
@@ -290,6 +401,21 @@ class Coalition:
     areas: dict[int, tuple[int, str]]
     # (organization name, role) -> user ids, in roster order.
     staff: dict[tuple[str, str], list[uuid.UUID]] = field(default_factory=dict)
+    # Every demo account's id, by address.
+    user_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+
+    def slot_user(self, slot: tuple[int, Role, int, int]) -> uuid.UUID:
+        """The user id of a caseload slot (partner, role, area index, row)."""
+        return self.user_ids[slot_member(*slot).email]
+
+    def base_user(self, organization: str, role: Role, k: int = 0) -> uuid.UUID:
+        """The base roster's k-th staff member of this role (wrapping around)."""
+        ids = [
+            self.user_ids[m.email]
+            for m in _base_roster()
+            if m.organization == organization and m.role == role
+        ]
+        return ids[k % len(ids)]
 
 
 def _organization(name: str, kind: str, area_ids: list[int]) -> Organization:
@@ -301,9 +427,10 @@ def _organization(name: str, kind: str, area_ids: list[int]) -> Organization:
     return organization
 
 
-def coalition_seed() -> Coalition:
-    """Create the areas' focus flags, the organizations, the staff accounts and their
-    memberships, whatever of it is missing. Call inside a transaction."""
+def coalition_seed(extra_staff: list[StaffMember] | tuple[StaffMember, ...] = ()) -> Coalition:
+    """Create the areas' focus flags, the organizations, the staff accounts (the base
+    roster and `extra_staff`) and their memberships, whatever of it is missing; give
+    memberships without a home area theirs. Call inside a transaction."""
     focus = focus_area_numbers()
     coalition_check(focus)
     community_areas_ensure(focus)
@@ -333,7 +460,8 @@ def coalition_seed() -> Coalition:
     }
     organization_ids = {CONVENER_NAME: convener.pk, **partner_ids, **provider_ids}
 
-    roster = staff_roster()
+    base = set(_base_roster())
+    roster = [*_base_roster(), *(m for m in dict.fromkeys(extra_staff) if m not in base)]
     for member in roster:
         if member.role in CONVENER_ONLY_ROLES and member.organization != CONVENER_NAME:
             raise ValueError(f"{member.role} belongs only in the convener organization.")
@@ -370,8 +498,25 @@ def coalition_seed() -> Coalition:
         batch_size=1000,
         ignore_conflicts=True,
     )
+    # Home areas: set where missing (an area a staff member changed is theirs to keep).
+    by_area: dict[tuple[str, int], list[uuid.UUID]] = {}
+    for member in roster:
+        if member.area is not None:
+            by_area.setdefault((member.organization, member.area), []).append(
+                user_ids[member.email]
+            )
+    for (organization, number), users in by_area.items():
+        Membership.objects.filter(
+            organization_id=organization_ids[organization],
+            user_id__in=users,
+            community_area__isnull=True,
+        ).update(community_area_id=areas[number][0])
     coalition = Coalition(
-        convener_id=convener.pk, partner_ids=partner_ids, provider_ids=provider_ids, areas=areas
+        convener_id=convener.pk,
+        partner_ids=partner_ids,
+        provider_ids=provider_ids,
+        areas=areas,
+        user_ids=user_ids,
     )
     for member in roster:
         coalition.staff.setdefault((member.organization, member.role), []).append(

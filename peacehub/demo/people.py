@@ -9,9 +9,15 @@ whole: their status history, checklist and consents are never added to twice.
 Dates count back from the day of the run, so a run on a later day dates its new
 people from that day; people already there keep theirs.
 
+Person i's organization, area and status come first from that generator
+(peacehub.demo.caseloads.draw_profile), which assigns the outreach worker and case
+manager; everything else follows from the same generator.
+
 Rough proportions, after street-outreach caseloads: mostly men aged 16 to 35; about a
 third with Latino names, half of whom prefer Spanish; statuses 20% identified, 40%
 engaged, 30% in case management, 10% closed. Every date falls in the last 18 months.
+Everyone who reached case management got there through an accepted introduction; a
+few engaged participants have an introduction pending or returned.
 Phone numbers are all 555-01xx, the range reserved for fiction. Eligibility notes say
 how a worker knows a criterion holds; none names a group, a gang or a "set".
 """
@@ -24,8 +30,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from peacehub.accounts.roles import Role
 from peacehub.demo import names
+from peacehub.demo.caseloads import (
+    DEMO_CASE_MANAGER_SLOT,
+    Assignment,
+    CaseloadPlan,
+    draw_profile,
+    person_rng,
+)
 from peacehub.demo.coalition import (
     PARTNERS,
     PROVIDERS,
@@ -34,6 +46,7 @@ from peacehub.demo.coalition import (
     ascii_fold,
     demo_id,
 )
+from peacehub.outreach.models import Introduction, IntroductionStatus
 from peacehub.people.eligibility import Criterion
 from peacehub.people.models import (
     ClosureReason,
@@ -53,12 +66,6 @@ DEFAULT_SEED = 2026
 BATCH_SIZE = 1000
 HISTORY_DAYS = 540  # about 18 months
 
-STATUS_WEIGHTS = {
-    Status.IDENTIFIED: 20,
-    Status.ENGAGED: 40,
-    Status.CASE_MANAGEMENT: 30,
-    Status.CLOSED: 10,
-}
 CLOSURE_WEIGHTS = {
     ClosureReason.GOALS_MET: 30,
     ClosureReason.LOST_CONTACT: 25,
@@ -120,6 +127,24 @@ REVOCATION_NOTES = [
     "No longer needs the referral.",
     "Changed their mind after talking with family.",
 ]
+INTRODUCTION_SUMMARIES = [
+    "Wants help getting a state ID and starting the GED.",
+    "Ready to look for work; has a court date next month.",
+    "Asked for help finding a place to stay.",
+    "Coming home soon; needs a plan for the first weeks.",
+    "Family asked us to connect them with a case manager.",
+    "Wants to get back into school.",
+    "Needs help with a record and a job application.",
+]
+RETURN_REASONS = [
+    "Not ready yet; asked us to try again in a month.",
+    "My caseload is full this month; please introduce to a colleague.",
+    "Wants to wait until after the court date.",
+    "Moved out of the area for now.",
+]
+# Engaged participants with an introduction waiting, or returned; more for
+# casemanager@, so that the sign-in shows some.
+PENDING_SHARE, DEMO_PENDING_SHARE, RETURNED_SHARE = 0.03, 0.2, 0.03
 AREA_CODES = ["773", "773", "773", "312", "872"]
 # Short forms, also for names whose accents were dropped (Jesus as well as Jesús).
 PREFERRED_NAMES = {
@@ -142,15 +167,16 @@ class PersonRows:
     status_changes: list[StatusChange] = field(default_factory=list)
     checks: list[EligibilityCheck] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
 
 
 class PeopleGenerator:
-    def __init__(self, *, coalition: Coalition, seed: int, today: date):
+    def __init__(self, *, coalition: Coalition, plan: CaseloadPlan, seed: int, today: date):
         self.coalition = coalition
+        self.plan = plan
         self.seed = seed
         self.today = today
         self.tz = timezone.get_current_timezone()
-        self.weights = [spec.weight for spec in PARTNERS]
 
     def person_id(self, i: int) -> uuid.UUID:
         return demo_id(f"{self.seed}/person/{i}")
@@ -159,9 +185,6 @@ class PeopleGenerator:
         return datetime.combine(
             day, time(rng.randint(9, 20), rng.randrange(60), rng.randrange(60)), tzinfo=self.tz
         )
-
-    def _staff(self, rng: random.Random, organization: str, role: Role) -> uuid.UUID:
-        return rng.choice(self.coalition.staff[(organization, role)])
 
     def _names(self, rng: random.Random, spec: PartnerSpec, gender: str):
         """(first, last, language, nickname pool)."""
@@ -186,10 +209,13 @@ class PeopleGenerator:
         return first, rng.choice(names.ENGLISH_SURNAMES), Language.ENGLISH, names.NICKNAMES_ENGLISH
 
     def rows(self, i: int) -> PersonRows:
-        rng = random.Random(f"peacehub-demo/{self.seed}/person/{i}")
-        spec = rng.choices(PARTNERS, self.weights)[0]
+        rng = person_rng(self.seed, i)
+        profile = draw_profile(rng, i)
+        assignment = self.plan.assignments[i]
+        assert assignment.profile == profile
+        spec = PARTNERS[profile.partner]
         organization_id = self.coalition.partner_ids[spec.name]
-        area_number = rng.choice(spec.areas)
+        area_number = profile.area
         area_id, area_name = self.coalition.areas[area_number]
         gender = rng.choices(
             [Gender.MAN, Gender.WOMAN, Gender.NON_BINARY, Gender.NOT_STATED], [82, 15, 1, 2]
@@ -200,12 +226,12 @@ class PeopleGenerator:
         nickname_count = rng.choices([0, 1, 2], [70, 25, 5])[0]
         nicknames = ", ".join(rng.sample(nickname_pool, nickname_count))
 
-        # The status, then a history that leads to it, inside the last 18 months.
-        status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+        # A history that leads to the status, inside the last 18 months.
+        status = profile.status
         path = [Status.IDENTIFIED]
         if status != Status.IDENTIFIED:
             path.append(Status.ENGAGED)
-        if status == Status.CASE_MANAGEMENT or (status == Status.CLOSED and rng.random() < 0.5):
+        if profile.reaches_case_management:
             path.append(Status.CASE_MANAGEMENT)
         if status == Status.CLOSED:
             path.append(Status.CLOSED)
@@ -228,8 +254,8 @@ class PeopleGenerator:
         if rng.random() < 0.85:
             phone = f"({rng.choice(AREA_CODES)}) 555-01{rng.randrange(100):02d}"
 
-        outreach = self._staff(rng, spec.name, Role.OUTREACH_WORKER)
-        case_manager = self._staff(rng, spec.name, Role.CASE_MANAGER)
+        outreach = self.coalition.slot_user(assignment.outreach)
+        case_manager = self.coalition.slot_user(assignment.case_manager)
         person_id = self.person_id(i)
         person = Person(
             id=person_id,
@@ -245,6 +271,8 @@ class PeopleGenerator:
             phone=phone,
             community_area_id=area_id,
             status=status,
+            outreach_worker_id=outreach if assignment.outreach_assigned else None,
+            case_manager_id=case_manager if assignment.case_manager_assigned else None,
             status_changed_at=moments[-1],
             created_at=moments[0],
             updated_at=moments[-1],
@@ -355,7 +383,68 @@ class PeopleGenerator:
                         case_manager,
                     )
                 )
+        self._introductions(rng, rows, assignment, path, moments, outreach, case_manager)
         return rows
+
+    def _introductions(
+        self,
+        rng: random.Random,
+        rows: PersonRows,
+        assignment: Assignment,
+        path: list[str],
+        moments: list[datetime],
+        outreach: uuid.UUID,
+        case_manager: uuid.UUID,
+    ) -> None:
+        """The accepted introduction of everyone who reached case management; a pending
+        or returned one for a few of the engaged."""
+        person = rows.person
+        if Status.CASE_MANAGEMENT in path:
+            engaged_at, accepted_at = moments[1], moments[path.index(Status.CASE_MANAGEMENT)]
+            days = min(rng.randint(1, 10), (accepted_at - engaged_at).days)
+            created_at = max(
+                accepted_at - timedelta(days=days, hours=rng.randint(1, 5)), engaged_at
+            )
+            status, decided_at, reason = IntroductionStatus.ACCEPTED, accepted_at, ""
+        elif person.status == Status.ENGAGED:
+            draw = rng.random()
+            pending = (
+                DEMO_PENDING_SHARE
+                if assignment.case_manager == DEMO_CASE_MANAGER_SLOT
+                else PENDING_SHARE
+            )
+            since = max((self.today - moments[1].date()).days, 2)
+            created_at = self._moment(rng, self.today - timedelta(days=rng.randint(1, since - 1)))
+            if draw < pending:
+                status, decided_at, reason = IntroductionStatus.PENDING, None, ""
+                created_at = self._moment(
+                    rng, self.today - timedelta(days=rng.randint(1, min(since - 1, 12)))
+                )
+            elif draw < pending + RETURNED_SHARE:
+                status, reason = IntroductionStatus.RETURNED, rng.choice(RETURN_REASONS)
+                decided_at = min(
+                    created_at + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 8)),
+                    self._moment(rng, self.today - timedelta(days=1)),
+                )
+                decided_at = max(decided_at, created_at)
+            else:
+                return
+        else:
+            return
+        rows.introductions.append(
+            Introduction(
+                id=demo_id(f"{person.pk}/introduction"),
+                person_id=person.pk,
+                organization_id=person.organization_id,
+                introduced_by_id=outreach,
+                case_manager_id=case_manager,
+                summary=rng.choice(INTRODUCTION_SUMMARIES),
+                status=status,
+                return_reason=reason,
+                created_at=created_at,
+                decided_at=decided_at,
+            )
+        )
 
     def _share(
         self,
@@ -398,10 +487,12 @@ def _chunks(count: int, size: int) -> Iterator[range]:
         yield range(start, min(start + size, count))
 
 
-def people_seed(*, coalition: Coalition, count: int, seed: int, today: date) -> int:
-    """Create people 0 to count-1 who do not exist yet, with their history, checklist
-    and consents. Returns how many people were created. Call inside a transaction."""
-    generator = PeopleGenerator(coalition=coalition, seed=seed, today=today)
+def people_seed(*, coalition: Coalition, plan: CaseloadPlan, seed: int, today: date) -> int:
+    """Create the plan's people who do not exist yet, with their history, checklist,
+    consents and introductions. Returns how many people were created. Call inside a
+    transaction."""
+    generator = PeopleGenerator(coalition=coalition, plan=plan, seed=seed, today=today)
+    count = len(plan.assignments)
     created = 0
     for numbers in _chunks(count, BATCH_SIZE):
         ids = {generator.person_id(i): i for i in numbers}
@@ -424,6 +515,11 @@ def people_seed(*, coalition: Coalition, count: int, seed: int, today: date) -> 
         )
         Consent.objects.bulk_create(
             [c for rows in batch for c in rows.consents],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
+        )
+        Introduction.objects.bulk_create(
+            [c for rows in batch for c in rows.introductions],
             batch_size=BATCH_SIZE,
             ignore_conflicts=True,
         )

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from peacehub.accounts.models import Organization
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.notifications.services import notify
@@ -116,9 +117,13 @@ def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
         reported_by_organization=organization,
         reported_by=request.user,
     )
-    responding = set(data["community_area"].organizations.values_list("pk", flat=True)) | {
-        organization.pk
-    }
+    # Partners serving the area respond (providers and the convener have no street
+    # responders), and so does the organization that reported it.
+    responding = set(
+        data["community_area"]
+        .organizations.filter(kind=Organization.Kind.PARTNER)
+        .values_list("pk", flat=True)
+    ) | {organization.pk}
     now = timezone.now()
     IncidentResponse.objects.bulk_create(
         [

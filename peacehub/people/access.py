@@ -4,9 +4,10 @@ Rules:
 - A person belongs to one organization. Members of that organization whose role has
   VIEW_PEOPLE see them; the CVI roles (RECORD_ELIGIBILITY: outreach, case management,
   victim advocacy, supervision) also see nicknames and the eligibility checklist.
-- Another organization sees a person only while a current consent to share names that
-  organization, and then only the name, preferred language and what the consent lists.
-  Revoking or expiring the consent ends that access on the next request.
+- Another organization sees a person only through an open referral to it that a
+  current consent naming that organization covers, and then only the name, preferred
+  language and what the consent lists. Revoking or expiring the consent, or closing
+  the referral, ends that access on the next request.
 - Everyone else gets 404, exactly as for a person who does not exist. A member of the
   owning organization whose role may not see people (an admin, a trainer) gets 403.
 - Convener staff, evaluators and trainers never see a person-level page.
@@ -30,6 +31,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.people.models import Consent, ConsentKind, Person, PersonQuerySet, ShareScope
+from peacehub.referrals.models import OPEN_STATUSES
 
 
 class PersonField(StrEnum):
@@ -76,8 +78,13 @@ def people_visible_to(user, queryset: PersonQuerySet | None = None) -> PersonQue
 
 
 def _current_shares_for(organization_ids: list[UUID]):
+    """Current sharing consents naming one of these organizations that an open
+    referral to it relies on: sharing happens only through a referral."""
     return Consent.objects.current().filter(
-        kind=ConsentKind.SHARE, recipient_id__in=organization_ids
+        kind=ConsentKind.SHARE,
+        recipient_id__in=organization_ids,
+        referrals__receiving_organization_id__in=organization_ids,
+        referrals__status__in=OPEN_STATUSES,
     )
 
 

@@ -14,6 +14,7 @@ from peacehub.accounts.access import has_permission, organizations_with, roles_i
 from peacehub.accounts.roles import Permission, Role
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
+from peacehub.cases.summary import cases_summary
 from peacehub.geo.models import CommunityArea
 from peacehub.http import is_htmx, paginate, permission_required
 from peacehub.outreach.summary import outreach_summary
@@ -29,6 +30,7 @@ from peacehub.people.forms import (
 )
 from peacehub.people.models import Person, Status
 from peacehub.people.search import people_matching
+from peacehub.programs.summary import programs_summary
 
 PERSON_RECORD = "people.person"
 
@@ -150,6 +152,8 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
                 "can_record_eligibility": has_permission(user, Permission.RECORD_ELIGIBILITY, org),
                 "can_manage_consent": has_permission(user, Permission.MANAGE_CONSENT, org),
                 **outreach_summary(request, person),
+                **cases_summary(request, person),
+                **programs_summary(request, person),
             }
         )
     return TemplateResponse(request, "people/person_detail.html", context)

@@ -302,3 +302,41 @@ def test_bad_profile_input_changes_nothing(client, alice, data):
     assert response.status_code == 200
     assert b"Nothing was saved" in response.content
     assert (alice.full_name, alice.preferred_language) == ("Alice Outreach", "en")
+
+
+def test_new_staff_get_an_invitation_and_set_their_password(
+    client, olivia, org_a, smtp_inbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    client.force_login(olivia)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            staff_url(org_a, "accounts:staff_add"),
+            {"full_name": "Nia Newhire", "email": "nia@example.org", "role": "case_manager"},
+        )
+    [mail] = smtp_inbox.messages
+    assert mail["To"] == "nia@example.org"
+    body = mail.get_payload(decode=True).decode()
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", body).group(1)
+
+    from django.test import Client
+
+    newcomer = Client()
+    form = newcomer.get(link, follow=True)
+    newcomer.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a long new passphrase", "new_password2": "a long new passphrase"},
+    )
+    signed_in = newcomer.post(
+        reverse("accounts:login"), {"email": "nia@example.org", "password": "a long new passphrase"}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_staff_without_a_password_can_ask_for_the_link_again(client, org_a, smtp_inbox):
+    from peacehub.accounts.models import User
+
+    User.objects.create_user(email="later@example.org", password=None, full_name="Later")
+    client.post(reverse("accounts:password_reset"), {"email": "later@example.org"})
+    assert [m["To"] for m in smtp_inbox.messages] == ["later@example.org"]

@@ -1,24 +1,32 @@
-import io
+"""The demo coalition, its staff and participants, on one shared seeded database."""
+
+import math
 import re
+from collections import Counter
+from functools import cache
 from itertools import pairwise
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 
 from peacehub.accounts.models import Membership, Organization
 from peacehub.accounts.roles import Role
-from peacehub.audit.models import AuditEvent
+from peacehub.demo.caseloads import (
+    DEMO_CASE_MANAGER_SLOT,
+    DEMO_OUTREACH_SLOT,
+    CaseloadPlan,
+)
 from peacehub.demo.coalition import (
     CONVENER_NAME,
-    DEMO_PASSWORD,
     FOCUS_AREA_COUNT,
     PARTNERS,
     demo_logins,
     focus_area_numbers,
+    slot_member,
     staff_roster,
 )
+from peacehub.demo.tests.conftest import SEEDED_PEOPLE
 from peacehub.geo.models import CommunityArea
+from peacehub.outreach.models import Introduction, IntroductionStatus
 from peacehub.people.models import (
     Consent,
     ConsentKind,
@@ -28,24 +36,21 @@ from peacehub.people.models import (
     StatusChange,
 )
 
+
+def _participants():
+    """The partners' participants, without the providers' own clients."""
+    return Person.objects.filter(organization__kind=Organization.Kind.PARTNER)
+
+
 pytestmark = pytest.mark.django_db
 
 
-def seed(people=60, **options) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", people=people, stdout=out, **options)
-    return out.getvalue()
+@cache
+def plan(count: int) -> CaseloadPlan:
+    return CaseloadPlan(seed=7, count=count)
 
 
-def table_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-    }
-
-
-def test_it_builds_the_coalition():
-    seed()
+def test_it_builds_the_coalition(seeded):
     assert Organization.objects.get(name=CONVENER_NAME).kind == Organization.Kind.CONVENER
     assert Organization.objects.filter(kind=Organization.Kind.PARTNER).count() == 15
     assert Organization.objects.filter(kind=Organization.Kind.PROVIDER).count() == 4
@@ -60,84 +65,128 @@ def test_it_builds_the_coalition():
     assert focus_area_numbers()[0] == 47
     served = {number for spec in PARTNERS for number in spec.areas}
     assert served == focus
-    assert Person.objects.count() == 60
+    assert _participants().count() == SEEDED_PEOPLE
 
 
-def test_each_person_lives_in_an_area_their_organization_serves():
-    seed()
+def test_each_person_lives_in_an_area_their_organization_serves(seeded):
     served = set(
         Organization.community_areas.through.objects.values_list(
             "organization_id", "communityarea_id"
         )
     )
-    people = Person.objects.values_list("organization_id", "community_area_id")
+    people = _participants().values_list("organization_id", "community_area_id")
     assert all(pair in served for pair in people)
-    assert not Person.objects.exclude(organization__kind=Organization.Kind.PARTNER).exists()
+    # Providers' own clients (peacehub.demo.programs) are separate records.
+    providers = Person.objects.exclude(organization__kind=Organization.Kind.PARTNER)
+    assert set(providers.values_list("organization__kind", flat=True)) <= {"provider"}
 
 
-def test_running_twice_changes_nothing():
-    seed()
-    assert AuditEvent.objects.filter(record_type="demo.seed").count() == 1
-    before = table_counts()
-    seed()
-    assert table_counts() == before
-
-
-def test_more_people_adds_exactly_the_difference():
-    seed(people=40)
-    first = {
-        row[0]: row
-        for row in Person.objects.values_list("id", "legal_first_name", "legal_last_name", "status")
-    }
-    changes = StatusChange.objects.count()
-    seed(people=60)
-    assert Person.objects.count() == 60
-    kept = Person.objects.filter(id__in=first)
-    assert {
-        row[0]: row
-        for row in kept.values_list("id", "legal_first_name", "legal_last_name", "status")
-    } == first
-    new_people = Person.objects.exclude(id__in=first)
-    assert (
-        StatusChange.objects.count()
-        == changes + StatusChange.objects.filter(person__in=new_people).count()
-    )
-    assert AuditEvent.objects.filter(record_type="demo.seed").count() == 2
-
-
-def test_a_person_has_no_group_label_or_risk_score():
-    banned = re.compile(r"gang|group|affiliat|risk|score|set_name|crew", re.IGNORECASE)
-    for model in (Person, EligibilityCheck, StatusChange, Consent):
-        names = [f.name for f in model._meta.get_fields()]
-        assert not [name for name in names if banned.search(name)], model
-    seed()
-    notes = " ".join(EligibilityCheck.objects.values_list("note", flat=True))
-    assert notes
-    assert not re.search(r"\bgang|\bgroup|\bcrew|\bclique", notes, re.IGNORECASE)
-
-
-def test_the_output_lists_every_demo_login_and_the_password():
-    output = seed()
-    for login in demo_logins():
-        assert login.email in output
-    assert DEMO_PASSWORD in output
-    assert "nothing new to create" in seed()
-
-
-def test_the_demo_logins_work(client):
-    seed(people=0)
+def test_the_demo_logins_keep_their_organizations(seeded):
     for login in demo_logins():
         membership = Membership.objects.get(user__email=login.email)
         assert membership.role == login.role
         assert membership.organization.name == login.organization
     outreach, outreach2 = demo_logins()[:2]
     assert outreach.organization != outreach2.organization
-    assert client.login(username=outreach.email, password=DEMO_PASSWORD)
+    assert slot_member(*DEMO_OUTREACH_SLOT).email == outreach.email
+    assert slot_member(*DEMO_CASE_MANAGER_SLOT).email == "casemanager@demo.peacehub.test"
 
 
-def test_status_histories_lead_to_the_current_status():
-    seed()
-    for person in Person.objects.prefetch_related("status_changes", "consents"):
+def test_workers_belong_to_the_participants_organization(seeded):
+    members = set(Membership.objects.values_list("user_id", "organization_id", "role"))
+    for person in _participants():
+        if person.outreach_worker_id:
+            assert (
+                person.outreach_worker_id,
+                person.organization_id,
+                Role.OUTREACH_WORKER,
+            ) in members
+        if person.case_manager_id:
+            assert (person.case_manager_id, person.organization_id, Role.CASE_MANAGER) in members
+        if person.status == Status.ENGAGED:
+            assert person.outreach_worker_id
+        if person.status == Status.CASE_MANAGEMENT:
+            assert person.case_manager_id
+    identified = Person.objects.filter(status=Status.IDENTIFIED)
+    assert identified.filter(outreach_worker=None).count() > identified.count() / 2
+    active = Person.objects.exclude(status=Status.CLOSED).exclude(outreach_worker=None)
+    loads = Counter(active.values_list("outreach_worker_id", flat=True))
+    assert max(loads.values()) <= 30
+
+
+def test_caseload_workers_work_in_an_area_their_organization_serves(seeded):
+    served = set(
+        Organization.community_areas.through.objects.values_list(
+            "organization_id", "communityarea_id"
+        )
+    )
+    memberships = Membership.objects.filter(role__in=[Role.OUTREACH_WORKER, Role.CASE_MANAGER])
+    assert memberships.exists()
+    for organization_id, area_id in memberships.values_list("organization_id", "community_area_id"):
+        assert (organization_id, area_id) in served
+
+
+def test_staff_grows_with_the_participants():
+    """At 20,000 participants a partner has about one outreach worker per 25 it
+    carries and one case manager per 25 in case management; nobody carries more than
+    30; the first participants' workers do not depend on how many there are."""
+    small, large = plan(2000), plan(20000)
+    assert large.assignments[:2000] == small.assignments
+    loads = large.active_caseloads()
+    assert max(loads.values()) <= 30
+    assert loads[DEMO_OUTREACH_SLOT] == 23
+    assert loads[DEMO_CASE_MANAGER_SLOT] == 25
+    base = Counter((m.organization, m.role) for m in staff_roster())
+    for k, spec in enumerate(PARTNERS):
+        mine = [a for a in large.assignments if a.profile.partner == k]
+        for role, carried in (
+            (Role.OUTREACH_WORKER, sum(a.outreach_position is not None for a in mine)),
+            (Role.CASE_MANAGER, sum(a.profile.status == Status.CASE_MANAGEMENT for a in mine)),
+        ):
+            slots = {s for s in large.slots if s[0] == k and s[1] == role}
+            staff = len({slot_member(*s).email for s in slots})
+            expected = max(base[(spec.name, role)], math.ceil(carried / 25))
+            # One partly filled slot per area at most, and slot sizes of 20 to 30.
+            assert expected * 0.8 <= staff <= expected * 1.25 + len(spec.areas), (spec, role)
+    workers = {slot_member(*s).email for s in large.slots if s[1] == Role.OUTREACH_WORKER}
+    assert 400 <= len(workers) <= 700
+
+
+def test_people_reached_case_management_through_an_introduction(seeded):
+    reached = set(
+        StatusChange.objects.filter(to_status=Status.CASE_MANAGEMENT).values_list(
+            "person_id", flat=True
+        )
+    )
+    accepted = Introduction.objects.filter(status=IntroductionStatus.ACCEPTED)
+    assert set(accepted.values_list("person_id", flat=True)) == reached
+    for introduction in Introduction.objects.select_related("person"):
+        assert introduction.organization_id == introduction.person.organization_id
+        if introduction.status == IntroductionStatus.PENDING:
+            assert introduction.person.status == Status.ENGAGED
+            assert introduction.decided_at is None
+        else:
+            assert introduction.decided_at >= introduction.created_at
+        if introduction.status == IntroductionStatus.RETURNED:
+            assert introduction.return_reason
+    casemanager = demo_logins()[2].email
+    assert Introduction.objects.filter(
+        case_manager__email=casemanager, status=IntroductionStatus.PENDING
+    ).exists()
+
+
+def test_a_person_has_no_group_label_or_risk_score(seeded):
+    banned = re.compile(r"gang|group|affiliat|risk|score|set_name|crew", re.IGNORECASE)
+    for model in (Person, EligibilityCheck, StatusChange, Consent):
+        names = [f.name for f in model._meta.get_fields()]
+        assert not [name for name in names if banned.search(name)], model
+    notes = " ".join(EligibilityCheck.objects.values_list("note", flat=True))
+    assert notes
+    assert not re.search(r"\bgang|\bgroup|\bcrew|\bclique", notes, re.IGNORECASE)
+
+
+def test_status_histories_lead_to_the_current_status(seeded):
+    for person in _participants().prefetch_related("status_changes", "consents"):
         history = sorted(person.status_changes.all(), key=lambda change: change.changed_at)
         assert history[0].from_status == ""
         assert history[0].to_status == Status.IDENTIFIED
@@ -152,8 +201,7 @@ def test_status_histories_lead_to_the_current_status():
         assert (ConsentKind.SERVICES in kinds) == (person.status != Status.IDENTIFIED)
 
 
-def test_share_consents_name_a_service_provider_and_phones_are_fictional():
-    seed(people=200)
+def test_share_consents_name_a_service_provider_and_phones_are_fictional(seeded):
     shares = Consent.objects.filter(kind=ConsentKind.SHARE)
     assert shares.exists()
     assert not shares.exclude(recipient__kind=Organization.Kind.PROVIDER).exists()
@@ -167,14 +215,9 @@ def test_the_staff_roster_is_fixed_and_unique():
     assert roster == staff_roster()
     assert len({member.email for member in roster}) == len(roster)
     assert {login.email for login in demo_logins()} <= {member.email for member in roster}
-
-
-def test_refuses_a_database_with_real_organizations(db):
-    from django.core.management.base import CommandError
-
-    from peacehub.accounts.tests.factories import OrganizationFactory
-
-    OrganizationFactory(name="A real partner")
-    with pytest.raises(CommandError, match="Refusing"):
-        call_command("seed_demo", people=5, stdout=io.StringIO())
-    assert not Person.objects.exists()
+    extra = plan(20000).extra_staff()
+    emails = [member.email for member in extra]
+    assert len(set(emails)) == len(emails)
+    assert len({m.full_name for m in extra} | {m.full_name for m in roster}) == len(
+        {m.email for m in extra} | {m.email for m in roster}
+    )

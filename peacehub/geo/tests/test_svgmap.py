@@ -22,11 +22,15 @@ def test_the_map_draws_every_area_and_shades_the_focus_ones():
 def test_markers_land_inside_the_map_and_link_to_their_page():
     area = CommunityArea.objects.get(number=68)
     svg = community_area_map(
-        markers=[Marker(area.centroid_latitude, area.centroid_longitude, "Hamilton Park <b>", "/e/1/")],
+        markers=[
+            Marker(area.centroid_latitude, area.centroid_longitude, "Hamilton Park <b>", "/e/1/")
+        ],
         title="Events",
     )
     width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
-    x, y = map(float, re.search(r'<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"', svg).groups())
+    x, y = map(
+        float, re.search(r'<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"', svg).groups()
+    )
     assert 0 < x < width and 0 < y < height
     assert '<a href="/e/1/">' in svg
     assert "Hamilton Park &lt;b&gt;" in svg

@@ -28,6 +28,7 @@ from peacehub.outreach.views.common import acting_organization, home_area, worka
 from peacehub.people.models import Person, Status
 
 STALE_AFTER_DAYS = 14
+_NAME_FIELDS = ("person__legal_first_name", "person__legal_last_name", "person__preferred_name")
 # Incidents older than this leave the home page even if nobody closed them.
 OPEN_INCIDENT_WINDOW = datetime.timedelta(days=30)
 
@@ -44,6 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
         contacts_visible_to(user)
         .filter(worker=user, follow_up_done_at__isnull=True, follow_up_by__lte=today)
         .select_related("person")
+        # Only what the page shows: never decrypt notes that nobody reads here.
+        .only("id", "follow_up_by", "non_participant", "person_id", *_NAME_FIELDS)
         .order_by("follow_up_by")[:20]
     )
     incidents = list(
@@ -72,6 +75,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .exclude(status=Status.CLOSED)
         .annotate(last_contact_at=Subquery(last_contact))
         .select_related("community_area")
+        .only(
+            "id",
+            "organization_id",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "community_area__name",
+        )
     )
     now = timezone.now()
     for person in participants:

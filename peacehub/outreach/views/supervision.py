@@ -47,15 +47,20 @@ def _contacts_per_worker_per_week(organization_ids, today):
     rows = (
         Contact.objects.filter(organization_id__in=organization_ids, occurred_at__gte=since)
         .annotate(day=TruncDate("occurred_at"))
-        .values("worker__full_name", "day")
+        .values("worker_id", "worker__full_name", "day")
         .annotate(total=Count("pk"))
         .order_by()
     )
     weeks = [first_week + datetime.timedelta(weeks=n) for n in range(WEEKS)]
-    table: dict[str, dict[datetime.date, int]] = defaultdict(lambda: dict.fromkeys(weeks, 0))
+    # By worker id: two workers may share a name.
+    table: dict = defaultdict(lambda: dict.fromkeys(weeks, 0))
+    names = {}
     for row in rows:
-        table[row["worker__full_name"]][_week_start(row["day"])] += row["total"]
-    return weeks, sorted((name, [counts[w] for w in weeks]) for name, counts in table.items())
+        names[row["worker_id"]] = row["worker__full_name"]
+        table[row["worker_id"]][_week_start(row["day"])] += row["total"]
+    return weeks, sorted(
+        (names[worker_id], [counts[w] for w in weeks]) for worker_id, counts in table.items()
+    )
 
 
 def _response_times_by_area(organization_ids, now):

@@ -10,6 +10,7 @@ from peacehub.accounts.services import api_token_create
 from peacehub.accounts.tests.factories import OrganizationFactory, member
 from peacehub.people.models import Consent, ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
+from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +27,29 @@ def lena(legal_aid):
 
 @pytest.fixture
 def share(person_a, legal_aid):
+    """A consent to share with the legal aid provider, and the open referral to it
+    that the consent covers: sharing happens only through a referral."""
     person_a.phone = "(773) 555-0199"
     person_a.nicknames = "Jay"
     person_a.save(update_fields=["phone", "nicknames"])
-    return ConsentFactory(
+    consent = ConsentFactory(
         person=person_a,
         kind=ConsentKind.SHARE,
         recipient=legal_aid,
         scope=[ShareScope.PHONE],
     )
+    ReferralFactory(person=person_a, service=coalition_service(legal_aid), consent=consent)
+    return consent
+
+
+def test_a_consent_without_a_referral_shares_nothing(client_for, lena, person_a, legal_aid):
+    ConsentFactory(person=person_a, kind=ConsentKind.SHARE, recipient=legal_aid)
+    assert client_for(lena).get(reverse("people:detail", args=[person_a.pk])).status_code == 404
+
+
+def test_a_closed_referral_shares_nothing(client_for, lena, person_a, share):
+    share.referrals.update(status="closed")
+    assert client_for(lena).get(reverse("people:detail", args=[person_a.pk])).status_code == 404
 
 
 def test_alice_records_a_sharing_consent(client_for, alice, person_a, legal_aid):

@@ -1,0 +1,226 @@
+"""Cases, assessments and the service plan in the JSON API, through the same access
+rules and the same forms as the pages."""
+
+import datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja import Status as Reply
+
+from peacehub.accounts.access import has_permission
+from peacehub.accounts.roles import Permission
+from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing, audit_request
+from peacehub.cases import services
+from peacehub.cases.access import cases_visible_to, get_case_for_user
+from peacehub.cases.forms import AssessmentForm, CaseOpenForm, GoalForm, GoalProgressForm
+from peacehub.cases.models import Goal
+from peacehub.people.access import get_person_for_user
+
+router = Router(tags=["cases"])
+
+
+class RatingOut(Schema):
+    domain: str
+    rating: int
+
+
+class AssessmentOut(Schema):
+    id: UUID
+    assessed_on: datetime.date
+    template_version: int
+    ratings: list[RatingOut]
+
+
+class GoalOut(Schema):
+    id: UUID
+    domain: str
+    description: str
+    target_date: datetime.date
+    status: str
+
+
+class CaseOut(Schema):
+    id: UUID
+    person: UUID
+    organization: UUID
+    case_manager: UUID
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+    assessments: list[AssessmentOut] = []
+    goals: list[GoalOut] = []
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[CaseOut]
+
+
+class CaseIn(Schema):
+    person: UUID
+    case_manager: UUID | None = None
+
+
+class AssessmentIn(Schema):
+    assessed_on: str
+    ratings: dict[str, int]
+    notes: dict[str, str] = {}
+
+
+class GoalIn(Schema):
+    domain: str | None = None
+    description: str | None = None
+    target_date: str | None = None
+
+
+class ProgressIn(Schema):
+    status: str | None = None
+    note: str | None = None
+
+
+def _goal_out(goal) -> dict:
+    return {
+        "id": goal.pk,
+        "domain": goal.domain,
+        "description": goal.description,
+        "target_date": goal.target_date,
+        "status": goal.status,
+    }
+
+
+def _case_out(case, detail: bool = False) -> dict:
+    data = {
+        "id": case.pk,
+        "person": case.person_id,
+        "organization": case.organization_id,
+        "case_manager": case.case_manager_id,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+    }
+    if detail:
+        data["assessments"] = [
+            {
+                "id": a.pk,
+                "assessed_on": a.assessed_on,
+                "template_version": a.template.version,
+                "ratings": [{"domain": r.domain, "rating": r.rating} for r in a.ratings.all()],
+            }
+            for a in case.assessments.select_related("template").prefetch_related("ratings")
+        ]
+        data["goals"] = [_goal_out(g) for g in case.goals.all()]
+    return data
+
+
+@router.get("/cases", response={200: CasePage, 403: ErrorOut})
+def case_list(request: HttpRequest, mine: bool = False, page: int = 1):
+    if not has_permission(request.user, Permission.VIEW_CASES):
+        return forbidden(_("Your role cannot see cases."))
+    cases = cases_visible_to(request.user).filter(closed_on__isnull=True)
+    if mine:
+        cases = cases.filter(case_manager=request.user)
+    cases = cases.order_by("-opened_on", "pk")
+    shown, numbers = page_of(cases, page, cases.count())
+    audit_listing(request, AuditAction.LIST, shown, record_type="cases.case", via="api")
+    return Reply(200, {**numbers, "results": [_case_out(c) for c in shown]})
+
+
+@router.get("/cases/{uuid:case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut})
+def case_read(request: HttpRequest, case_id: UUID):
+    case = get_case_for_user(request.user, case_id)
+    audit_request(request, AuditAction.VIEW, case)
+    return Reply(200, _case_out(case, detail=True))
+
+
+@router.post("/cases", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def case_create(request: HttpRequest, payload: CaseIn):
+    person = get_person_for_user(request, payload.person, Permission.MANAGE_CASES).person
+    membership_id = None
+    if payload.case_manager is not None:
+        membership_id = (
+            person.organization.memberships.filter(user_id=payload.case_manager)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    else:
+        membership_id = (
+            person.organization.memberships.filter(user=request.user)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    form = CaseOpenForm({"case_manager": membership_id or ""}, organization=person.organization)
+    if not form.is_valid():
+        return invalid(form.errors)
+    try:
+        case = services.case_open(
+            request=request, person=person, case_manager=form.cleaned_data["case_manager"].user
+        )
+    except ValidationError as error:
+        return invalid({"__all__": error.messages})
+    return Reply(201, _case_out(case, detail=True))
+
+
+@router.post(
+    "/cases/{uuid:case_id}/assessments",
+    response={201: AssessmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def assessment_create(request: HttpRequest, case_id: UUID, payload: AssessmentIn):
+    case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    template = services.current_template()
+    data = {"assessed_on": payload.assessed_on}
+    for key in template.domain_keys():
+        data[f"{key}-rating"] = payload.ratings.get(key, "")
+        data[f"{key}-note"] = payload.notes.get(key, "")
+    form = AssessmentForm(data, template=template)
+    if not form.is_valid():
+        return invalid(form.errors)
+    assessment = services.assessment_record(
+        request=request,
+        case=case,
+        template=template,
+        assessed_on=form.cleaned_data["assessed_on"],
+        ratings=form.ratings(),
+    )
+    return Reply(
+        201,
+        {
+            "id": assessment.pk,
+            "assessed_on": assessment.assessed_on,
+            "template_version": template.version,
+            "ratings": [{"domain": r.domain, "rating": r.rating} for r in assessment.ratings.all()],
+        },
+    )
+
+
+@router.post(
+    "/cases/{uuid:case_id}/goals",
+    response={201: GoalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def goal_create(request: HttpRequest, case_id: UUID, payload: GoalIn):
+    case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    form = GoalForm(form_payload(payload))
+    if not form.is_valid():
+        return invalid(form.errors)
+    return Reply(
+        201, _goal_out(services.goal_add(request=request, case=case, data=form.cleaned_data))
+    )
+
+
+@router.patch(
+    "/goals/{uuid:goal_id}", response={200: GoalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def goal_update(request: HttpRequest, goal_id: UUID, payload: ProgressIn):
+    goal = get_object_or_404(Goal, pk=goal_id)
+    get_case_for_user(request.user, goal.case_id, Permission.MANAGE_CASES)
+    form = GoalProgressForm(form_payload(payload))
+    if not form.is_valid():
+        return invalid(form.errors)
+    services.goal_progress(request=request, goal=goal, **form.cleaned_data)
+    goal.refresh_from_db()
+    return Reply(200, _goal_out(goal))

@@ -1,0 +1,208 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peacehub.accounts.models import Membership
+from peacehub.accounts.roles import Role
+from peacehub.cases.assessment import localized
+from peacehub.cases.models import (
+    Goal,
+    GoalStatus,
+    Intake,
+    NoteType,
+    PreReleaseContact,
+    ReentryPlan,
+    ReentryService,
+)
+from peacehub.people.forms import DateInput
+
+TEXT_MAX = 2000
+
+
+def text_field(label, required=True, max_length=TEXT_MAX, rows=4):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def not_future(value, message):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message)
+    return value
+
+
+class CaseOpenForm(forms.Form):
+    case_manager = forms.ModelChoiceField(
+        label=_("Case manager"), queryset=Membership.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_manager"]
+        field.queryset = (
+            Membership.objects.filter(
+                organization=organization, role=Role.CASE_MANAGER, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        field.label_from_instance = lambda m: m.user.full_name
+        field.error_messages["invalid_choice"] = _(
+            "Choose a case manager of the participant's organization."
+        )
+
+
+class CaseCloseForm(forms.Form):
+    reason = forms.CharField(label=_("Why the case closes"), max_length=300)
+
+
+class IntakeForm(forms.ModelForm):
+    reasons = text_field(_("What the person wants help with"))
+    safety_note = text_field(_("Safety note"), required=False, rows=2)
+
+    class Meta:
+        model = Intake
+        fields = ["intake_on", "referred_by", "reasons", "immediate_safety_concern", "safety_note"]
+        widgets = {"intake_on": DateInput()}
+
+    def clean_intake_on(self):
+        return not_future(
+            self.cleaned_data["intake_on"], _("The intake date cannot be in the future.")
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class AssessmentForm(forms.Form):
+    """One rating (1 to 5) and an optional note per domain of the template version."""
+
+    RATINGS = [(n, str(n)) for n in range(1, 6)]
+
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.fields["assessed_on"].initial = timezone.localdate()
+        self.rows = []
+        for domain in template.domains:
+            key = domain["key"]
+            self.fields[f"{key}-rating"] = forms.TypedChoiceField(
+                label=localized(domain, "label"),
+                choices=self.RATINGS,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=localized(domain, "question"),
+            )
+            self.fields[f"{key}-note"] = forms.CharField(
+                label=_("Note"), max_length=500, required=False
+            )
+            self.rows.append((self[f"{key}-rating"], self[f"{key}-note"]))
+
+    def clean_assessed_on(self):
+        return not_future(
+            self.cleaned_data["assessed_on"], _("An assessment cannot be dated in the future.")
+        )
+
+    def ratings(self) -> dict[str, tuple[int, str]]:
+        return {
+            key: (self.cleaned_data[f"{key}-rating"], self.cleaned_data[f"{key}-note"].strip())
+            for key in self.template.domain_keys()
+        }
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["domain", "description", "target_date"]
+        widgets = {"target_date": DateInput()}
+
+    def clean_target_date(self):
+        day = self.cleaned_data["target_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("A target date cannot be in the past."))
+        return day
+
+    def _post_clean(self):
+        pass
+
+
+class GoalProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    note = text_field(_("Progress note"), required=False, max_length=1000, rows=2)
+
+
+class NoteForm(forms.Form):
+    note_type = forms.ChoiceField(label=_("Type"))
+    written_on = forms.DateField(label=_("Date"), widget=DateInput())
+    text = text_field(_("Note"))
+
+    def __init__(self, *args, note_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note_type"].choices = [
+            (value, label) for value, label in NoteType.choices if value in note_types
+        ]
+        self.fields["note_type"].error_messages["invalid_choice"] = _(
+            "Your role cannot write this type of note."
+        )
+        self.fields["written_on"].initial = timezone.localdate()
+
+    def clean_written_on(self):
+        return not_future(
+            self.cleaned_data["written_on"], _("A note cannot be dated in the future.")
+        )
+
+
+class ReentryPlanForm(forms.ModelForm):
+    reunification_plan = text_field(
+        _("Reunification plan with family and community"), required=False
+    )
+
+    class Meta:
+        model = ReentryPlan
+        fields = ["facility", "expected_release_on", "released_on", "reunification_plan"]
+        widgets = {"expected_release_on": DateInput(), "released_on": DateInput()}
+
+    def clean_released_on(self):
+        return not_future(
+            self.cleaned_data.get("released_on"), _("A release date cannot be in the future.")
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class PreReleaseContactForm(forms.ModelForm):
+    note = text_field(_("Note"), required=False, max_length=1000, rows=2)
+
+    class Meta:
+        model = PreReleaseContact
+        fields = ["contacted_on", "kind", "note"]
+        widgets = {"contacted_on": DateInput()}
+
+    def clean_contacted_on(self):
+        return not_future(
+            self.cleaned_data["contacted_on"], _("A contact cannot be in the future.")
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class ReentryServiceForm(forms.ModelForm):
+    class Meta:
+        model = ReentryService
+        fields = ["domain", "description", "day_after_release", "status"]
+
+    def clean_day_after_release(self):
+        day = self.cleaned_data["day_after_release"]
+        if not 1 <= day <= 90:
+            raise forms.ValidationError(_("Give a day between 1 and 90 after release."))
+        return day
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,183 @@
+"""Every write of case management, with its audit event, in one transaction."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_request
+from peacehub.cases.access import note_types_for
+from peacehub.cases.assessment import ASSESSMENT_NAME
+from peacehub.cases.models import (
+    Assessment,
+    AssessmentRating,
+    AssessmentTemplate,
+    Case,
+    CaseNote,
+    Goal,
+    GoalProgress,
+    Intake,
+    PreReleaseContact,
+    ReentryPlan,
+    ReentryService,
+)
+from peacehub.people.models import Status
+from peacehub.people.services import person_status_change, person_update
+
+
+def _not_future(day: datetime.date, message) -> None:
+    if day > timezone.localdate():
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def case_open(*, request, person, case_manager) -> Case:
+    if Case.objects.filter(person=person, closed_on__isnull=True).exists():
+        raise ValidationError(_("This participant already has an open case."))
+    if person.status == Status.CLOSED:
+        raise ValidationError(_("Reopen the participant's record before opening a case."))
+    case = Case.objects.create(
+        person=person,
+        organization_id=person.organization_id,
+        case_manager=case_manager,
+        created_by=request.user,
+    )
+    if person.case_manager_id != case_manager.pk:
+        person_update(request=request, person=person, data={"case_manager": case_manager})
+    if person.status != Status.CASE_MANAGEMENT:
+        person_status_change(request=request, person=person, to_status=Status.CASE_MANAGEMENT)
+    audit_request(request, AuditAction.CREATE, case, detail={"person": str(person.pk)})
+    return case
+
+
+@transaction.atomic
+def case_close(*, request, case: Case, reason: str) -> Case:
+    if not case.is_open:
+        raise ValidationError(_("This case is already closed."))
+    case.closed_on = timezone.localdate()
+    case.close_reason = reason
+    case.save(update_fields=["closed_on", "close_reason"])
+    audit_request(request, AuditAction.UPDATE, case, detail={"fields": ["closed"]})
+    return case
+
+
+@transaction.atomic
+def intake_record(*, request, case: Case, data: dict[str, Any]) -> Intake:
+    _not_future(data["intake_on"], _("The intake date cannot be in the future."))
+    intake, created = Intake.objects.update_or_create(
+        case=case, defaults={**data, "done_by": request.user}
+    )
+    audit_request(
+        request, AuditAction.CREATE if created else AuditAction.UPDATE, case, detail={"intake": 1}
+    )
+    return intake
+
+
+def current_template() -> AssessmentTemplate:
+    return AssessmentTemplate.objects.get(name=ASSESSMENT_NAME, is_current=True)
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    request,
+    case: Case,
+    template: AssessmentTemplate,
+    assessed_on: datetime.date,
+    ratings: dict[str, tuple[int, str]],
+) -> Assessment:
+    """``ratings`` maps every domain key of the template to (rating 1–5, note)."""
+    _not_future(assessed_on, _("An assessment cannot be dated in the future."))
+    missing = set(template.domain_keys()) - set(ratings)
+    if missing:
+        raise ValidationError(_("Rate every domain."))
+    if any(not 1 <= rating <= 5 for rating, _note in ratings.values()):
+        raise ValidationError(_("Ratings go from 1 to 5."))
+    assessment = Assessment.objects.create(
+        case=case, template=template, assessed_on=assessed_on, assessor=request.user
+    )
+    AssessmentRating.objects.bulk_create(
+        [
+            AssessmentRating(assessment=assessment, domain=key, rating=rating, note=note)
+            for key, (rating, note) in ratings.items()
+            if key in template.domain_keys()
+        ]
+    )
+    audit_request(
+        request, AuditAction.CREATE, assessment, organization_id=str(case.organization_id)
+    )
+    return assessment
+
+
+@transaction.atomic
+def goal_add(*, request, case: Case, data: dict[str, Any]) -> Goal:
+    goal = Goal.objects.create(case=case, created_by=request.user, **data)
+    audit_request(request, AuditAction.CREATE, goal, organization_id=str(case.organization_id))
+    return goal
+
+
+@transaction.atomic
+def goal_progress(*, request, goal: Goal, status: str, note: str = "") -> GoalProgress:
+    progress = GoalProgress.objects.create(goal=goal, status=status, note=note, author=request.user)
+    if goal.status != status:
+        goal.status = status
+        goal.save(update_fields=["status"])
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        goal,
+        organization_id=str(goal.case.organization_id),
+        detail={"status": status},
+    )
+    return progress
+
+
+@transaction.atomic
+def note_add(*, request, person, note_type: str, text: str, written_on: datetime.date) -> CaseNote:
+    if note_type not in note_types_for(request.user, person.organization_id):
+        raise ValidationError(_("Your role cannot write this type of note."))
+    _not_future(written_on, _("A note cannot be dated in the future."))
+    note = CaseNote.objects.create(
+        person=person,
+        organization_id=person.organization_id,
+        note_type=note_type,
+        text=text,
+        written_on=written_on,
+        author=request.user,
+    )
+    audit_request(
+        request, AuditAction.CREATE, note, detail={"person": str(person.pk), "type": note_type}
+    )
+    return note
+
+
+@transaction.atomic
+def reentry_plan_save(*, request, person, plan: ReentryPlan | None, data: dict) -> ReentryPlan:
+    if plan is None:
+        plan = ReentryPlan(
+            person=person, organization_id=person.organization_id, created_by=request.user
+        )
+    for field, value in data.items():
+        setattr(plan, field, value)
+    plan.save()
+    audit_request(request, AuditAction.UPDATE, plan, detail={"person": str(person.pk)})
+    return plan
+
+
+@transaction.atomic
+def pre_release_contact_add(*, request, plan: ReentryPlan, data: dict) -> PreReleaseContact:
+    _not_future(data["contacted_on"], _("A contact cannot be in the future."))
+    contact = PreReleaseContact.objects.create(plan=plan, worker=request.user, **data)
+    audit_request(request, AuditAction.UPDATE, plan, detail={"pre_release_contact": 1})
+    return contact
+
+
+@transaction.atomic
+def reentry_service_add(*, request, plan: ReentryPlan, data: dict) -> ReentryService:
+    service = ReentryService.objects.create(plan=plan, **data)
+    audit_request(request, AuditAction.UPDATE, plan, detail={"service": str(service.pk)})
+    return service

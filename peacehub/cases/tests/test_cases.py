@@ -1,0 +1,345 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.accounts.roles import Role
+from peacehub.accounts.tests.factories import member
+from peacehub.cases.models import (
+    Assessment,
+    AssessmentTemplate,
+    Case,
+    CaseNote,
+    Goal,
+    Intake,
+    ReentryPlan,
+)
+from peacehub.cases.tests.factories import CaseFactory
+from peacehub.people.models import Status
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def carmen(org_a):
+    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
+
+
+@pytest.fixture
+def case(carmen, person_a):
+    return CaseFactory(person=person_a, case_manager=carmen)
+
+
+def _ratings(value=3, **overrides):
+    template = AssessmentTemplate.objects.get(is_current=True)
+    data = {"assessed_on": TODAY().isoformat()}
+    for key in template.domain_keys():
+        data[f"{key}-rating"] = str(overrides.get(key, value))
+        data[f"{key}-note"] = ""
+    return data
+
+
+def test_a_case_opens_with_intake_and_moves_the_person_to_case_management(
+    client_for, carmen, person_a
+):
+    client = client_for(carmen)
+    response = client.post(
+        reverse("cases:open", args=[person_a.pk]),
+        {"case_manager": carmen.memberships.get().pk},
+    )
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:intake", args=[case.pk])
+    person_a.refresh_from_db()
+    assert person_a.status == Status.CASE_MANAGEMENT
+    assert person_a.case_manager == carmen
+
+    client.post(
+        reverse("cases:intake", args=[case.pk]),
+        {
+            "intake_on": TODAY().isoformat(),
+            "referred_by": "outreach",
+            "reasons": "A job and his ID back",
+            "immediate_safety_concern": "on",
+            "safety_note": "Avoids 63rd street at night",
+        },
+    )
+    intake = Intake.objects.get()
+    assert intake.reasons == "A job and his ID back"
+    assert intake.immediate_safety_concern
+
+
+def test_one_open_case_per_person(client_for, carmen, case, person_a):
+    response = client_for(carmen).post(
+        reverse("cases:open", args=[person_a.pk]), {"case_manager": carmen.memberships.get().pk}
+    )
+    assert response.status_code == 400
+    assert b"already has an open case" in response.content
+    assert Case.objects.count() == 1
+
+
+def test_an_assessment_rates_every_domain_and_the_chart_shows_the_change(client_for, carmen, case):
+    client = client_for(carmen)
+    earlier = _ratings(2)
+    earlier["assessed_on"] = (TODAY() - datetime.timedelta(days=95)).isoformat()
+    client.post(reverse("cases:assessment_new", args=[case.pk]), earlier)
+    client.post(reverse("cases:assessment_new", args=[case.pk]), _ratings(2, housing=4))
+    assert Assessment.objects.count() == 2
+
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    housing = next(row for row in page.context["history"] if row["label"] == "Housing")
+    safety = next(row for row in page.context["history"] if row["label"] == "Safety")
+    assert housing["ratings"] == [2, 4]
+    assert housing["change"] == 2
+    assert safety["change"] == 0
+    assert housing["path"].startswith("M")
+    assert 'class="spark"' in page.content.decode()
+
+
+def test_assessment_labels_follow_the_language(client_for, carmen, case, settings):
+    client = client_for(carmen)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("cases:assessment_new", args=[case.pk])).content.decode()
+    assert "Vivienda" in page
+    assert "¿Tiene un lugar estable donde quedarse?" in page
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"housing-rating": "6"}, "Select a valid choice"),
+        ({"housing-rating": "0"}, "Select a valid choice"),
+        ({"housing-rating": ""}, "This field is required"),
+        ({"assessed_on": "2999-01-01"}, "cannot be dated in the future"),
+        ({"housing-note": "n" * 501}, "at most 500"),
+    ],
+)
+def test_a_bad_assessment_saves_nothing(client_for, carmen, case, change, message):
+    response = client_for(carmen).post(
+        reverse("cases:assessment_new", args=[case.pk]), {**_ratings(), **change}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_new_assessment_version_leaves_past_answers_alone(client_for, carmen, case):
+    client = client_for(carmen)
+    client.post(reverse("cases:assessment_new", args=[case.pk]), _ratings(3))
+    v1 = AssessmentTemplate.objects.get(is_current=True)
+    v1.is_current = False
+    v1.save(update_fields=["is_current"])
+    AssessmentTemplate.objects.create(
+        name=v1.name,
+        version=2,
+        is_current=True,
+        domains=[
+            *v1.domains,
+            {
+                "key": "transport",
+                "label_en": "Transport",
+                "label_es": "Transporte",
+                "question_en": "?",
+                "question_es": "?",
+            },
+        ],
+    )
+    client.post(
+        reverse("cases:assessment_new", args=[case.pk]),
+        _ratings(4) | {"transport-rating": "2", "transport-note": ""},
+    )
+
+    first, second = Assessment.objects.order_by("created_at")
+    assert first.template.version == 1
+    assert first.ratings.count() == 11
+    assert second.template.version == 2
+    assert second.ratings.count() == 12
+    assert set(first.ratings.values_list("rating", flat=True)) == {3}
+
+
+def test_goals_with_target_dates_status_and_progress(client_for, carmen, case):
+    client = client_for(carmen)
+    target = (TODAY() + datetime.timedelta(days=60)).isoformat()
+    client.post(
+        reverse("cases:goal_add", args=[case.pk]),
+        {"domain": "education", "description": "Pass the GED math test", "target_date": target},
+    )
+    goal = Goal.objects.get()
+    client.post(
+        reverse("cases:goal_progress", args=[goal.pk]),
+        {"status": "in_progress", "note": "Signed up for the Tuesday class"},
+    )
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"
+    assert goal.progress.get().note == "Signed up for the Tuesday class"
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"domain": "education", "description": "", "target_date": "2030-01-01"}, "required"),
+        ({"domain": "education", "description": "x", "target_date": "2001-01-01"}, "past"),
+        ({"domain": "astrology", "description": "x", "target_date": "2030-01-01"}, "valid choice"),
+        (
+            {"domain": "education", "description": "d" * 301, "target_date": "2030-01-01"},
+            "at most 300",
+        ),
+    ],
+)
+def test_a_bad_goal_saves_nothing(client_for, carmen, case, data, message):
+    response = client_for(carmen).post(reverse("cases:goal_add", args=[case.pk]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Goal.objects.exists()
+
+
+def test_note_text_is_encrypted_in_the_database(client_for, carmen, person_a):
+    client_for(carmen).post(
+        reverse("cases:notes", args=[person_a.pk]),
+        {"note_type": "general", "written_on": TODAY().isoformat(), "text": "Mom is sick again"},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM cases_casenote")
+        [(raw,)] = cursor.fetchall()
+    assert "Mom" not in raw
+    assert raw.startswith("fernet:")
+    assert CaseNote.objects.get().text == "Mom is sick again"
+
+
+@pytest.mark.parametrize(
+    "note_type, owner",
+    [
+        ("behavioral_health", Role.BEHAVIORAL_HEALTH_CLINICIAN),
+        ("substance_use", Role.BEHAVIORAL_HEALTH_CLINICIAN),
+        ("legal", Role.LEGAL_STAFF),
+        ("ipv_safety", Role.IPV_STAFF),
+    ],
+)
+def test_restricted_notes_are_only_for_the_role_that_owns_them(
+    client_for, org_a, person_a, carmen, bob, note_type, owner
+):
+    writer = member(org_a, owner)
+    client_for(writer).post(
+        reverse("cases:notes", args=[person_a.pk]),
+        {"note_type": note_type, "written_on": TODAY().isoformat(), "text": "RESTRICTED TEXT"},
+    )
+    assert CaseNote.objects.filter(note_type=note_type).exists()
+    assert (
+        "RESTRICTED TEXT"
+        in client_for(writer).get(reverse("cases:notes", args=[person_a.pk])).content.decode()
+    )
+    for reader in (carmen, bob):
+        page = client_for(reader).get(reverse("cases:notes", args=[person_a.pk]))
+        assert "RESTRICTED TEXT" not in page.content.decode()
+    refused = client_for(carmen).post(
+        reverse("cases:notes", args=[person_a.pk]),
+        {"note_type": note_type, "written_on": TODAY().isoformat(), "text": "sneaky"},
+    )
+    assert refused.status_code == 400
+    assert (
+        not CaseNote.objects.filter(text="sneaky").exists()
+        if False
+        else CaseNote.objects.count() == 1
+    )
+
+
+def test_a_case_page_shows_no_restricted_note(client_for, org_a, carmen, case, person_a):
+    clinician = member(org_a, Role.BEHAVIORAL_HEALTH_CLINICIAN)
+    client_for(clinician).post(
+        reverse("cases:notes", args=[person_a.pk]),
+        {"note_type": "behavioral_health", "written_on": TODAY().isoformat(), "text": "PTSD"},
+    )
+    page = client_for(carmen).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "PTSD" not in page
+
+
+def test_reentry_plan_and_releases_due_in_60_days(client_for, carmen, case, person_a, org_a):
+    client = client_for(carmen)
+    release = TODAY() + datetime.timedelta(days=30)
+    client.post(
+        reverse("cases:reentry", args=[person_a.pk]),
+        {
+            "facility": "Stateville Correctional Center",
+            "expected_release_on": release.isoformat(),
+            "reunification_plan": "Stays with his aunt in West Englewood",
+        },
+    )
+    plan = ReentryPlan.objects.get()
+    client.post(
+        reverse("cases:pre_release_contact_add", args=[plan.pk]),
+        {
+            "contacted_on": TODAY().isoformat(),
+            "kind": "visit",
+            "note": "Talked about the first week",
+        },
+    )
+    client.post(
+        reverse("cases:reentry_service_add", args=[plan.pk]),
+        {
+            "domain": "identity_documents",
+            "description": "State ID appointment",
+            "day_after_release": 2,
+            "status": "arranged",
+        },
+    )
+    later = CaseFactory(case_manager=carmen, person__organization=org_a).person
+    ReentryPlan.objects.create(
+        person=later,
+        organization=org_a,
+        facility="Cook County Jail",
+        expected_release_on=TODAY() + datetime.timedelta(days=90),
+    )
+
+    releases = client.get(reverse("cases:releases"))
+    assert [p.person for p in releases.context["plans"]] == [person_a]
+    caseload = client.get(reverse("cases:caseload"))
+    assert [p.person for p in caseload.context["releases"]] == [person_a]
+    assert plan.contacts.count() == 1
+    assert plan.services.get().day_after_release == 2
+
+
+def test_caseload_flags_overdue_reassessments_and_goals(client_for, carmen, case, org_a):
+    Assessment.objects.create(
+        case=case,
+        template=AssessmentTemplate.objects.get(is_current=True),
+        assessed_on=TODAY() - datetime.timedelta(days=120),
+    )
+    Goal.objects.create(
+        case=case,
+        domain="housing",
+        description="Lease",
+        target_date=TODAY() - datetime.timedelta(days=2),
+    )
+    fresh = CaseFactory(case_manager=carmen, person__organization=org_a)
+    Assessment.objects.create(
+        case=fresh, template=AssessmentTemplate.objects.get(is_current=True), assessed_on=TODAY()
+    )
+    response = client_for(carmen).get(reverse("cases:caseload"))
+    assert [c.pk for c in response.context["overdue_reassessments"]] == [case.pk]
+    by_pk = {c.pk: c for c in response.context["cases"]}
+    assert by_pk[case.pk].goal_overdue
+    assert not by_pk[fresh.pk].reassessment_overdue
+
+
+def test_caseload_query_count_does_not_grow(
+    client_for, carmen, org_a, django_assert_max_num_queries
+):
+    for _ in range(12):
+        CaseFactory(case_manager=carmen, person__organization=org_a)
+    client = client_for(carmen)
+    client.get(reverse("cases:caseload"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("cases:caseload"))
+    assert len(response.context["cases"]) == 12
+
+
+def test_supervisor_sees_each_case_managers_numbers(client_for, bob, carmen, org_a, case):
+    other_cm = member(org_a, Role.CASE_MANAGER, full_name="Zed Casemanager")
+    CaseFactory(case_manager=other_cm, person__organization=org_a)
+    CaseFactory(case_manager=other_cm, person__organization=org_a)
+    response = client_for(bob).get(reverse("cases:supervisor"))
+    rows = {r["name"]: r for r in response.context["rows"]}
+    assert rows["Carmen Casemanager"]["caseload"] == 1
+    assert rows["Zed Casemanager"]["caseload"] == 2

@@ -1,0 +1,196 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission, memberships_of
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_request
+from peacehub.cases import services
+from peacehub.cases.access import get_case_for_user, notes_visible_to
+from peacehub.cases.assessment import localized, sparkline
+from peacehub.cases.forms import (
+    AssessmentForm,
+    CaseCloseForm,
+    CaseOpenForm,
+    GoalForm,
+    GoalProgressForm,
+    IntakeForm,
+)
+from peacehub.cases.models import Goal
+from peacehub.people.access import get_person_for_user
+from peacehub.referrals.summary import referrals_sent_for_case
+
+
+def _assessment_history(case):
+    """Per domain: its label in the current language, the ratings over time (oldest
+    first) and the path of a small chart."""
+    assessments = list(
+        case.assessments.select_related("template")
+        .prefetch_related("ratings")
+        .order_by("assessed_on", "created_at")
+    )
+    if not assessments:
+        return [], None
+    latest = assessments[-1]
+    history = []
+    for domain in latest.template.domains:
+        ratings = [
+            r.rating for a in assessments for r in a.ratings.all() if r.domain == domain["key"]
+        ]
+        history.append(
+            {
+                "label": localized(domain, "label"),
+                "ratings": ratings,
+                "latest": ratings[-1] if ratings else None,
+                "change": ratings[-1] - ratings[0] if len(ratings) > 1 else 0,
+                "path": sparkline(ratings),
+            }
+        )
+    return history, latest
+
+
+def _detail_context(request, case, **forms) -> dict:
+    history, latest = _assessment_history(case)
+    return {
+        "case": case,
+        "person": case.person,
+        "intake": getattr(case, "intake", None),
+        "history": history,
+        "latest_assessment": latest,
+        "goals": case.goals.prefetch_related("progress"),
+        "notes": notes_visible_to(request.user, case.person).select_related("author")[:20],
+        "referrals": referrals_sent_for_case(case),
+        "can_manage": has_permission(request.user, Permission.MANAGE_CASES, case.organization_id),
+        "goal_form": forms.get("goal_form") or GoalForm(),
+        "progress_form": forms.get("progress_form") or GoalProgressForm(),
+        "close_form": forms.get("close_form") or CaseCloseForm(),
+    }
+
+
+@require_GET
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    audit_request(request, AuditAction.VIEW, case)
+    return TemplateResponse(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _detail_with_errors(request, case, **forms) -> HttpResponse:
+    return TemplateResponse(
+        request, "cases/case_detail.html", _detail_context(request, case, **forms), status=400
+    )
+
+
+def case_open(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = get_person_for_user(request, person_id, Permission.MANAGE_CASES).person
+    form = CaseOpenForm(
+        request.POST or None,
+        organization=person.organization,
+        initial={"case_manager": _own_membership(request.user, person.organization_id)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(
+                request=request, person=person, case_manager=form.cleaned_data["case_manager"].user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Case opened."))
+            return redirect("cases:intake", case_id=case.pk)
+    return TemplateResponse(
+        request,
+        "cases/case_open.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+def _own_membership(user, organization_id):
+    return next((m.pk for m in memberships_of(user) if m.organization_id == organization_id), None)
+
+
+def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    existing = getattr(case, "intake", None)
+    form = IntakeForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        services.intake_record(request=request, case=case, data=form.cleaned_data)
+        messages.success(request, _("Intake saved."))
+        return redirect("cases:assessment_new", case_id=case.pk)
+    return TemplateResponse(
+        request,
+        "cases/intake_form.html",
+        {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )
+
+
+def assessment_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    template = services.current_template()
+    form = AssessmentForm(request.POST or None, template=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_record(
+                request=request,
+                case=case,
+                template=template,
+                assessed_on=form.cleaned_data["assessed_on"],
+                ratings=form.ratings(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect("cases:detail", case_id=case.pk)
+    return TemplateResponse(
+        request,
+        "cases/assessment_form.html",
+        {"form": form, "case": case, "template": template},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def goal_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        services.goal_add(request=request, case=case, data=form.cleaned_data)
+        messages.success(request, _("Goal added to the plan."))
+        return redirect("cases:detail", case_id=case.pk)
+    return _detail_with_errors(request, case, goal_form=form)
+
+
+@require_POST
+def goal_progress(request: HttpRequest, goal_id: UUID) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.select_related("case"), pk=goal_id)
+    case = get_case_for_user(request.user, goal.case_id, Permission.MANAGE_CASES)
+    form = GoalProgressForm(request.POST)
+    if form.is_valid():
+        services.goal_progress(request=request, goal=goal, **form.cleaned_data)
+        messages.success(request, _("Progress saved."))
+        return redirect("cases:detail", case_id=case.pk)
+    return _detail_with_errors(request, case, progress_form=form)
+
+
+@require_POST
+def case_close(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    form = CaseCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(request=request, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Case closed."))
+        return redirect("cases:detail", case_id=case.pk)
+    return _detail_with_errors(request, case, close_form=form)

@@ -1,0 +1,125 @@
+import datetime
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing, audit_request
+from peacehub.cases import services
+from peacehub.cases.access import get_reentry_plan_for_user, reentry_plans_visible_to
+from peacehub.cases.forms import PreReleaseContactForm, ReentryPlanForm, ReentryServiceForm
+from peacehub.http import permission_required
+from peacehub.people.access import get_person_for_user
+
+RELEASES_WITHIN_DAYS = 60
+
+
+def reentry_plan(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """The person's re-entry plan: create it, or edit it, with its pre-release contacts
+    and the services lined up for the first days home."""
+    person = get_person_for_user(request, person_id, Permission.VIEW_CASES).person
+    plan = reentry_plans_visible_to(request.user).filter(person=person).first()
+    can_manage = has_permission(request.user, Permission.MANAGE_CASES, person.organization_id)
+    form = ReentryPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            services.reentry_plan_save(
+                request=request, person=person, plan=plan, data=form.cleaned_data
+            )
+            messages.success(request, _("Re-entry plan saved."))
+            return redirect("cases:reentry", person_id=person.pk)
+    if plan is not None:
+        audit_request(request, AuditAction.VIEW, plan)
+    return TemplateResponse(
+        request,
+        "cases/reentry_plan.html",
+        {
+            "person": person,
+            "plan": plan,
+            "form": form,
+            "can_manage": can_manage,
+            "contact_form": PreReleaseContactForm(),
+            "service_form": ReentryServiceForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _plan_page_with_errors(request, plan, **forms):
+    context = {
+        "person": plan.person,
+        "plan": plan,
+        "form": ReentryPlanForm(instance=plan),
+        "can_manage": True,
+        "contact_form": forms.get("contact_form") or PreReleaseContactForm(),
+        "service_form": forms.get("service_form") or ReentryServiceForm(),
+    }
+    return TemplateResponse(request, "cases/reentry_plan.html", context, status=400)
+
+
+@require_POST
+def pre_release_contact_add(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    plan = get_reentry_plan_for_user(request.user, plan_id, Permission.MANAGE_CASES)
+    form = PreReleaseContactForm(request.POST)
+    if not form.is_valid():
+        return _plan_page_with_errors(request, plan, contact_form=form)
+    try:
+        services.pre_release_contact_add(request=request, plan=plan, data=form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _plan_page_with_errors(request, plan, contact_form=form)
+    messages.success(request, _("Contact recorded."))
+    return redirect("cases:reentry", person_id=plan.person_id)
+
+
+@require_POST
+def reentry_service_add(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    plan = get_reentry_plan_for_user(request.user, plan_id, Permission.MANAGE_CASES)
+    form = ReentryServiceForm(request.POST)
+    if not form.is_valid():
+        return _plan_page_with_errors(request, plan, service_form=form)
+    services.reentry_service_add(request=request, plan=plan, data=form.cleaned_data)
+    messages.success(request, _("Service added to the plan."))
+    return redirect("cases:reentry", person_id=plan.person_id)
+
+
+@require_GET
+@permission_required(Permission.VIEW_CASES)
+def releases_due(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    plans = list(
+        reentry_plans_visible_to(request.user)
+        .filter(
+            released_on__isnull=True,
+            expected_release_on__range=(
+                today,
+                today + datetime.timedelta(days=RELEASES_WITHIN_DAYS),
+            ),
+        )
+        .select_related("person", "person__case_manager")
+        .prefetch_related("services")
+        .order_by("expected_release_on")
+    )
+    audit_listing(
+        request,
+        AuditAction.LIST,
+        [p.person for p in plans],
+        record_type="people.person",
+        view="releases_due",
+    )
+    return TemplateResponse(
+        request,
+        "cases/releases.html",
+        {"plans": plans, "days": RELEASES_WITHIN_DAYS, "today": today},
+    )

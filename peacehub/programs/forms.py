@@ -1,0 +1,293 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peacehub.accounts.models import User
+from peacehub.accounts.roles import ROLE_PERMISSIONS, Role
+from peacehub.people.forms import DateInput, ParticipantField
+from peacehub.people.models import Language, Person
+from peacehub.programs.access import program_permission
+from peacehub.programs.models import (
+    NOTE_MAX,
+    SAFETY_PLAN_MAX,
+    Enrollment,
+    EnrollmentStatus,
+    ExitReason,
+    Industry,
+    MatterOutcome,
+    MatterStatus,
+    MatterType,
+    MilestoneKind,
+    Program,
+    SessionFormat,
+)
+from peacehub.programs.services import (
+    VOLUNTARY_REQUIRED,
+    ipv_refusal,
+    milestone_problems,
+)
+
+
+def note_field(label, max_length=NOTE_MAX, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def reject_future(form: forms.Form, field: str, message) -> None:
+    day = form.cleaned_data.get(field)
+    if day and day > timezone.localdate():
+        form.add_error(field, ValidationError(message, code="future"))
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal onto the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class EnrollmentForm(forms.Form):
+    person = ParticipantField(people=Person.objects.none())
+    enrolled_on = forms.DateField(label=_("Enrolled on"), widget=DateInput())
+    # Filled in when the enrollment answers a referral (from the referrals app).
+    referral_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    voluntary_confirmed = forms.BooleanField(
+        label=_(
+            "The person chose to take part: participation is voluntary, not ordered by a "
+            "court, probation or parole."
+        ),
+        required=True,
+        error_messages={"required": VOLUNTARY_REQUIRED},
+    )
+
+    def __init__(self, *args, program: str, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.fields["person"].queryset = people.select_related("community_area")
+        self.fields["enrolled_on"].initial = timezone.localdate()
+        if program != Program.IPV:
+            del self.fields["voluntary_confirmed"]
+
+    def clean(self):
+        cleaned = super().clean()
+        reject_future(self, "enrolled_on", _("An enrollment cannot start in the future."))
+        person = cleaned.get("person")
+        if person is None:
+            return cleaned
+        if self.program == Program.IPV:
+            refusal = ipv_refusal(person)
+            if refusal:
+                self.add_error("person", refusal)
+        if Enrollment.objects.filter(
+            person=person, program=self.program, status=EnrollmentStatus.ACTIVE
+        ).exists():
+            self.add_error("person", _("This participant is already enrolled in this program."))
+        return cleaned
+
+
+class FinishForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (EnrollmentStatus.COMPLETED.value, _("Completed the program")),
+            (EnrollmentStatus.EXITED.value, _("Left before completing")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    ended_on = forms.DateField(label=_("On"), widget=DateInput())
+    exit_reason = forms.ChoiceField(
+        label=_("Reason for leaving"), choices=[("", "—"), *ExitReason.choices], required=False
+    )
+    exit_note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, enrollment: Enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrollment = enrollment
+        self.fields["ended_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        reject_future(self, "ended_on", _("The end date cannot be in the future."))
+        ended_on = cleaned.get("ended_on")
+        if ended_on and ended_on < self.enrollment.enrolled_on:
+            self.add_error("ended_on", _("The enrollment cannot end before it started."))
+        if cleaned.get("status") == EnrollmentStatus.EXITED and not cleaned.get("exit_reason"):
+            self.add_error("exit_reason", _("Give the reason for leaving."))
+        return cleaned
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
+    achieved_on = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        help_text=_("For a job placement: the first day on the job."),
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry (skill training)"),
+        choices=[("", "—"), *Industry.choices],
+        required=False,
+    )
+    employer = forms.CharField(label=_("Employer (job placement)"), max_length=200, required=False)
+
+    def __init__(self, *args, enrollment: Enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrollment = enrollment
+        self.fields["achieved_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "kind" in self.errors or "achieved_on" in self.errors:
+            return cleaned
+        existing = list(self.enrollment.milestones.all())
+        for field, message in milestone_problems(self.enrollment, cleaned, existing).items():
+            self.add_error(field, message)
+        return cleaned
+
+
+class MatterForm(forms.Form):
+    matter_type = forms.ChoiceField(label=_("Type of matter"), choices=MatterType.choices)
+    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+    notes = note_field(_("Legal notes"), help_text=_("Read by legal staff only."))
+
+    def __init__(self, *args, enrollment: Enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrollment = enrollment
+        self.fields["opened_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        reject_future(self, "opened_on", _("A matter cannot be opened in the future."))
+        opened_on = cleaned.get("opened_on")
+        if opened_on and opened_on < self.enrollment.enrolled_on:
+            self.add_error("opened_on", _("A matter cannot be opened before the enrollment."))
+        return cleaned
+
+
+class MatterUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=MatterStatus.choices)
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "—"), *MatterOutcome.choices], required=False
+    )
+    outcome_note = forms.CharField(
+        label=_("Outcome in words"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notes = note_field(_("Legal notes"), help_text=_("Read by legal staff only."))
+
+    def __init__(self, *args, matter, **kwargs):
+        kwargs.setdefault("prefix", f"matter-{matter.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": matter.status,
+                "closed_on": matter.closed_on,
+                "outcome": matter.outcome,
+                "outcome_note": matter.outcome_note,
+                "notes": matter.notes,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.matter = matter
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") != MatterStatus.CLOSED:
+            return cleaned
+        closed_on = cleaned.get("closed_on")
+        if closed_on is None and "closed_on" not in self.errors:
+            self.add_error("closed_on", _("Give the date the matter closed."))
+        if not cleaned.get("outcome"):
+            self.add_error("outcome", _("Give the outcome of the matter."))
+        reject_future(self, "closed_on", _("A matter cannot close in the future."))
+        if closed_on and closed_on < self.matter.opened_on:
+            self.add_error("closed_on", _("A matter cannot close before it was opened."))
+        return cleaned
+
+
+def program_staff(enrollment: Enrollment):
+    """Active members of the enrollment's organization whose role is the program's."""
+    permission = program_permission(enrollment.program)
+    roles = [role for role in Role if permission in ROLE_PERMISSIONS[role]]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=enrollment.organization_id,
+            memberships__role__in=roles,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    format = forms.ChoiceField(label=_("Format"), choices=SessionFormat.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=8 * 60)
+    staff = forms.ModelChoiceField(
+        label=_("Clinician"), queryset=User.objects.none(), empty_label=None
+    )
+    note = note_field(_("Session note"))
+
+    def __init__(self, *args, enrollment: Enrollment, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrollment = enrollment
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["language"].initial = enrollment.person.preferred_language
+        self.fields["staff"].queryset = program_staff(enrollment)
+        self.fields["staff"].label_from_instance = lambda u: u.full_name
+        self.fields["staff"].initial = user.pk
+        self.fields["staff"].error_messages["invalid_choice"] = _(
+            "Choose a member of the program's staff."
+        )
+        if enrollment.program == Program.IPV:
+            self.fields["staff"].label = _("Facilitator")
+            self.fields["format"].choices = [
+                c for c in SessionFormat.choices if c[0] != SessionFormat.FAMILY
+            ]
+            self.fields["format"].initial = SessionFormat.GROUP
+            self.fields["note"].help_text = _(
+                "Read by IPV staff only. Record the participant's work, never the "
+                "survivor's name, address or whereabouts."
+            )
+        else:
+            self.fields["format"].initial = SessionFormat.INDIVIDUAL
+            self.fields["note"].help_text = _("Read by behavioral health clinicians only.")
+
+    def clean(self):
+        cleaned = super().clean()
+        reject_future(self, "held_on", _("A session cannot be in the future."))
+        held_on = cleaned.get("held_on")
+        if held_on and held_on < self.enrollment.enrolled_on:
+            self.add_error("held_on", _("A session cannot come before the enrollment."))
+        return cleaned
+
+
+SAFETY_PLAN_GUIDANCE = _(
+    "Read and written by IPV staff only. Record only what safety requires: warning "
+    "signs, the steps the participant agreed to take, no-contact orders to respect, "
+    "whether firearms are out of reach. Never the survivor's name, address, workplace "
+    "or whereabouts."
+)
+
+
+class SafetyPlanForm(forms.Form):
+    safety_plan = forms.CharField(
+        label=_("Safety plan"),
+        max_length=SAFETY_PLAN_MAX,
+        required=False,
+        help_text=SAFETY_PLAN_GUIDANCE,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )

@@ -1,0 +1,376 @@
+"""Every write of the programs, with its audit event, inside one transaction. The
+rules that hold whatever the caller (a page, the API, the demo) live here; the forms
+repeat the simple ones so that a person sees every problem at once."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from peacehub.accounts.access import has_permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_request
+from peacehub.programs.access import program_permission
+from peacehub.programs.models import (
+    RETENTION,
+    Enrollment,
+    EnrollmentStatus,
+    LegalMatter,
+    MatterStatus,
+    MilestoneKind,
+    Program,
+    ProgramSession,
+    SessionFormat,
+    WorkforceMilestone,
+)
+
+# West Englewood, Englewood, Chicago Lawn and South Chicago: the community areas of the
+# IPV pilot (DESIGN.md). Another city names its own in settings.IPV_PILOT_AREAS.
+DEFAULT_IPV_PILOT_AREAS = (67, 68, 66, 46)
+
+
+def ipv_pilot_areas() -> tuple[int, ...]:
+    return tuple(getattr(settings, "IPV_PILOT_AREAS", DEFAULT_IPV_PILOT_AREAS))
+
+
+def not_in_future(day: datetime.date | None, message: str, field: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def ipv_refusal(person) -> str | None:
+    """Why the person cannot join the IPV program, or None. The program runs only in
+    the pilot's community areas."""
+    if person.community_area_id is None:
+        return _(
+            "The IPV program serves only its pilot community areas. Record the "
+            "participant's community area first."
+        )
+    if person.community_area.number not in ipv_pilot_areas():
+        return _(
+            "The IPV program serves only its pilot community areas "
+            "(West Englewood, Englewood, Chicago Lawn and South Chicago); "
+            "%(area)s is not one of them."
+        ) % {"area": person.community_area.name}
+    return None
+
+
+VOLUNTARY_REQUIRED = gettext_lazy(
+    "The IPV program takes voluntary participants only: a court-mandated referral cannot "
+    "be enrolled. Confirm that the person chose to take part."
+)
+
+
+# --- Enrollments ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollment:
+    person, program = data["person"], data["program"]
+    if not has_permission(request.user, program_permission(program), organization):
+        raise PermissionDenied
+    if person.organization_id != organization.pk:
+        # The firewall: a provider enrolls its own record of the person, never a
+        # partner's. Same words as an unknown id, so nothing can be probed.
+        raise ValidationError(
+            {"person": _("Choose a participant of your organization from the search.")}
+        )
+    not_in_future(
+        data["enrolled_on"], _("An enrollment cannot start in the future."), "enrolled_on"
+    )
+    voluntary = bool(data.get("voluntary_confirmed"))
+    if program == Program.IPV:
+        if not voluntary:
+            raise ValidationError({"voluntary_confirmed": VOLUNTARY_REQUIRED})
+        refusal = ipv_refusal(person)
+        if refusal:
+            raise ValidationError({"person": refusal})
+    else:
+        voluntary = False
+    if Enrollment.objects.filter(
+        person=person, program=program, status=EnrollmentStatus.ACTIVE
+    ).exists():
+        raise ValidationError(
+            {"person": _("This participant is already enrolled in this program.")}
+        )
+    enrollment = Enrollment.objects.create(
+        organization=organization,
+        person=person,
+        program=program,
+        enrolled_on=data["enrolled_on"],
+        enrolled_by=request.user,
+        referral_id=data.get("referral_id"),
+        voluntary_confirmed=voluntary,
+    )
+    audit_request(
+        request,
+        AuditAction.CREATE,
+        enrollment,
+        detail={"person": str(person.pk), "program": program},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_finish(
+    *,
+    request,
+    enrollment: Enrollment,
+    status: str,
+    ended_on: datetime.date,
+    exit_reason: str = "",
+    exit_note: str = "",
+) -> Enrollment:
+    """Complete or exit an active enrollment."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError(_("This enrollment has already ended."))
+    if status not in (EnrollmentStatus.COMPLETED, EnrollmentStatus.EXITED):
+        raise ValidationError({"status": _("Choose completed or exited.")})
+    not_in_future(ended_on, _("The end date cannot be in the future."), "ended_on")
+    if ended_on < enrollment.enrolled_on:
+        raise ValidationError({"ended_on": _("The enrollment cannot end before it started.")})
+    if status == EnrollmentStatus.EXITED and not exit_reason:
+        raise ValidationError({"exit_reason": _("Give the reason for leaving.")})
+    enrollment.status = status
+    enrollment.ended_on = ended_on
+    enrollment.exit_reason = exit_reason if status == EnrollmentStatus.EXITED else ""
+    enrollment.exit_note = exit_note.strip() if status == EnrollmentStatus.EXITED else ""
+    enrollment.save(update_fields=["status", "ended_on", "exit_reason", "exit_note"])
+    audit_request(request, AuditAction.STATUS_CHANGE, enrollment, detail={"status": status})
+    return enrollment
+
+
+def _require_program(enrollment: Enrollment, program: Program) -> None:
+    if enrollment.program != program:
+        raise ValidationError(_("This record does not belong to this program."))
+
+
+def _require_active(enrollment: Enrollment) -> None:
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError(_("This enrollment has ended; reopen it with a new enrollment."))
+
+
+def _not_before_enrollment(enrollment: Enrollment, day: datetime.date, field: str) -> None:
+    if day < enrollment.enrolled_on:
+        raise ValidationError(
+            {
+                field: _("This date comes before the enrollment (%(date)s).")
+                % {"date": enrollment.enrolled_on.isoformat()}
+            }
+        )
+
+
+# --- Workforce ------------------------------------------------------------------------
+
+
+def milestone_problems(
+    enrollment: Enrollment, data: dict[str, Any], existing: list[WorkforceMilestone]
+) -> dict[str, str]:
+    """What is wrong with a new milestone, by field: the rules the database cannot
+    state. Retention needs the placement (and the shorter retention) first, and at
+    least its number of days after the first day on the job."""
+    kind, day = data.get("kind"), data.get("achieved_on")
+    problems: dict[str, str] = {}
+    if day is not None:
+        if day > timezone.localdate():
+            problems["achieved_on"] = _("A milestone cannot be in the future.")
+        elif day < enrollment.enrolled_on:
+            problems["achieved_on"] = _("This date comes before the enrollment (%(date)s).") % {
+                "date": enrollment.enrolled_on.isoformat()
+            }
+    by_kind = {m.kind: m for m in existing if m.kind != MilestoneKind.SKILL_TRAINING}
+    if kind == MilestoneKind.SKILL_TRAINING:
+        if not data.get("industry"):
+            problems["industry"] = _("Choose the industry of the training.")
+        elif any(
+            m.kind == MilestoneKind.SKILL_TRAINING and m.industry == data["industry"]
+            for m in existing
+        ):
+            problems["industry"] = _("This training is already recorded.")
+    elif kind in by_kind:
+        problems["kind"] = _("This milestone is already recorded.")
+    if kind == MilestoneKind.PLACED and not (data.get("employer") or "").strip():
+        problems["employer"] = _("Name the employer.")
+    if kind in RETENTION:
+        days, before = RETENTION[MilestoneKind(kind)]
+        placement = by_kind.get(MilestoneKind.PLACED)
+        if placement is None:
+            problems["kind"] = _("Record the job placement before retention.")
+        elif before not in by_kind:
+            problems["kind"] = _("Record “%(before)s” first.") % {
+                "before": MilestoneKind(before).label
+            }
+        elif day is not None and "achieved_on" not in problems:
+            due = placement.achieved_on + datetime.timedelta(days=days)
+            if day < due:
+                problems["achieved_on"] = _(
+                    "%(days)s days in the job are reached on %(due)s at the earliest "
+                    "(started %(start)s)."
+                ) % {
+                    "days": days,
+                    "due": due.isoformat(),
+                    "start": placement.achieved_on.isoformat(),
+                }
+    return problems
+
+
+@transaction.atomic
+def milestone_add(*, request, enrollment: Enrollment, data: dict[str, Any]) -> WorkforceMilestone:
+    _require_program(enrollment, Program.WORKFORCE)
+    # Lock the enrollment so that two clerks cannot both record the same milestone.
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    existing = list(enrollment.milestones.all())
+    problems = milestone_problems(enrollment, data, existing)
+    if problems:
+        raise ValidationError(problems)
+    kind = data["kind"]
+    try:
+        with transaction.atomic():
+            milestone = WorkforceMilestone.objects.create(
+                enrollment=enrollment,
+                kind=kind,
+                achieved_on=data["achieved_on"],
+                industry=data.get("industry", "") if kind == MilestoneKind.SKILL_TRAINING else "",
+                employer=(data.get("employer") or "").strip()
+                if kind == MilestoneKind.PLACED
+                else "",
+                recorded_by=request.user,
+            )
+    except IntegrityError:
+        raise ValidationError({"kind": _("This milestone is already recorded.")}) from None
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        enrollment,
+        detail={"milestone": kind, "person": str(enrollment.person_id)},
+    )
+    return milestone
+
+
+# --- Legal aid ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def matter_open(*, request, enrollment: Enrollment, data: dict[str, Any]) -> LegalMatter:
+    _require_program(enrollment, Program.LEGAL)
+    _require_active(enrollment)
+    not_in_future(data["opened_on"], _("A matter cannot be opened in the future."), "opened_on")
+    _not_before_enrollment(enrollment, data["opened_on"], "opened_on")
+    matter = LegalMatter.objects.create(
+        enrollment=enrollment,
+        matter_type=data["matter_type"],
+        opened_on=data["opened_on"],
+        notes=data.get("notes", ""),
+        opened_by=request.user,
+    )
+    audit_request(
+        request,
+        AuditAction.CREATE,
+        matter,
+        organization_id=str(enrollment.organization_id),
+        detail={"enrollment": str(enrollment.pk), "matter_type": matter.matter_type},
+    )
+    return matter
+
+
+@transaction.atomic
+def matter_update(*, request, matter: LegalMatter, data: dict[str, Any]) -> list[str]:
+    """Status, outcome and notes. Closing needs the date and the outcome; the date
+    comes on or after the opening. Returns the names of the fields that changed."""
+    status = data["status"]
+    closed_on = data.get("closed_on") if status == MatterStatus.CLOSED else None
+    outcome = data.get("outcome", "") if status == MatterStatus.CLOSED else ""
+    if status == MatterStatus.CLOSED:
+        if closed_on is None:
+            raise ValidationError({"closed_on": _("Give the date the matter closed.")})
+        if not outcome:
+            raise ValidationError({"outcome": _("Give the outcome of the matter.")})
+        not_in_future(closed_on, _("A matter cannot close in the future."), "closed_on")
+        if closed_on < matter.opened_on:
+            raise ValidationError({"closed_on": _("A matter cannot close before it was opened.")})
+    values = {
+        "status": status,
+        "closed_on": closed_on,
+        "outcome": outcome,
+        "outcome_note": (data.get("outcome_note") or "").strip(),
+        "notes": (data.get("notes") or "").strip(),
+    }
+    changed = [name for name, value in values.items() if getattr(matter, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(matter, name, values[name])
+    matter.updated_at = timezone.now()
+    matter.save(update_fields=[*changed, "updated_at"])
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        matter,
+        organization_id=str(matter.enrollment.organization_id),
+        # Field names only, never the values (notes are encrypted for a reason).
+        detail={"enrollment": str(matter.enrollment_id), "fields": changed},
+    )
+    return changed
+
+
+# --- Sessions -----------------------------------------------------------------------------
+
+
+IPV_NO_FAMILY = gettext_lazy(
+    "The IPV program holds no joint or family sessions: survivor safety comes first."
+)
+
+
+@transaction.atomic
+def session_add(*, request, enrollment: Enrollment, data: dict[str, Any]) -> ProgramSession:
+    if enrollment.program not in (Program.BEHAVIORAL_HEALTH, Program.IPV):
+        raise ValidationError(_("This program does not record sessions."))
+    _require_active(enrollment)
+    not_in_future(data["held_on"], _("A session cannot be in the future."), "held_on")
+    _not_before_enrollment(enrollment, data["held_on"], "held_on")
+    if enrollment.program == Program.IPV and data["format"] == SessionFormat.FAMILY:
+        raise ValidationError({"format": IPV_NO_FAMILY})
+    session = ProgramSession.objects.create(
+        enrollment=enrollment,
+        held_on=data["held_on"],
+        format=data["format"],
+        language=data["language"],
+        minutes=data["minutes"],
+        staff=data.get("staff") or request.user,
+        note=(data.get("note") or "").strip(),
+        recorded_by=request.user,
+    )
+    audit_request(
+        request,
+        AuditAction.CREATE,
+        session,
+        organization_id=str(enrollment.organization_id),
+        detail={"enrollment": str(enrollment.pk), "program": enrollment.program},
+    )
+    return session
+
+
+# --- The IPV safety plan --------------------------------------------------------------
+
+
+@transaction.atomic
+def safety_plan_update(*, request, enrollment: Enrollment, text: str) -> bool:
+    """Replace the safety plan. The caller has checked can_write_safety_plan."""
+    _require_program(enrollment, Program.IPV)
+    text = text.strip()
+    if text == enrollment.safety_plan:
+        return False
+    enrollment.safety_plan = text
+    enrollment.safety_plan_updated_at = timezone.now()
+    enrollment.safety_plan_updated_by = request.user
+    enrollment.save(
+        update_fields=["safety_plan", "safety_plan_updated_at", "safety_plan_updated_by"]
+    )
+    audit_request(request, AuditAction.UPDATE, enrollment, detail={"fields": ["safety_plan"]})
+    return True

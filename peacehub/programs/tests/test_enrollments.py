@@ -1,0 +1,274 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.accounts.roles import Role
+from peacehub.accounts.tests.factories import member
+from peacehub.audit.models import AuditEvent
+from peacehub.geo.models import CommunityArea
+from peacehub.people.tests.factories import PersonFactory
+from peacehub.programs.models import PROGRAM_SLUGS, Enrollment, EnrollmentStatus, Program
+from peacehub.programs.tests.factories import (
+    EnrollmentFactory,
+    MatterFactory,
+    MilestoneFactory,
+    SessionFactory,
+    days_ago,
+)
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000099"
+STRANGER = "Choose a participant of your organization from the search."
+
+
+@pytest.fixture
+def wes(org_a):
+    return member(org_a, Role.WORKFORCE_STAFF, "wes@example.org", full_name="Wes Workforce")
+
+
+@pytest.fixture
+def ivy(org_a):
+    return member(org_a, Role.IPV_STAFF, "ivy@example.org", full_name="Ivy Program")
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def test_workforce_staff_enroll_a_participant(client_for, wes, person_a):
+    client = client_for(wes)
+    response = client.post(
+        reverse("programs:enroll", args=["workforce"]),
+        {"person": person_a.pk, "enrolled_on": today()},
+    )
+    enrollment = Enrollment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programs:enrollment", args=[enrollment.pk])
+    assert (enrollment.person, enrollment.organization) == (person_a, person_a.organization)
+    assert (enrollment.program, enrollment.status) == (Program.WORKFORCE, EnrollmentStatus.ACTIVE)
+    assert enrollment.enrolled_by == wes
+    assert AuditEvent.objects.filter(
+        action="create", record_type="programs.enrollment", record_id=str(enrollment.pk)
+    ).exists()
+    page = client.get(reverse("programs:list", args=["workforce"]))
+    assert "Jamal" in page.content.decode()
+
+
+def test_the_enroll_form_prefills_the_person_and_the_referral(client_for, wes, person_a):
+    referral = "11111111-2222-4333-8444-555555555555"
+    response = client_for(wes).get(
+        reverse("programs:enroll", args=["workforce"])
+        + f"?person={person_a.pk}&referral={referral}"
+    )
+    content = response.content.decode()
+    assert response.context["chosen"] == person_a
+    assert f'value="{person_a.pk}"' in content
+    assert f'value="{referral}"' in content
+
+
+def test_an_enrollment_keeps_the_referral_it_answers(client_for, wes, person_a):
+    referral = "11111111-2222-4333-8444-555555555555"
+    client_for(wes).post(
+        reverse("programs:enroll", args=["workforce"]),
+        {"person": person_a.pk, "enrolled_on": today(), "referral_id": referral},
+    )
+    assert str(Enrollment.objects.get().referral_id) == referral
+
+
+@pytest.mark.parametrize("person", ["other_org", "unknown", "malformed"])
+def test_another_organizations_person_gets_the_unknown_id_answer(client_for, wes, person_b, person):
+    """The firewall: a provider cannot enroll a partner's record, and cannot tell it
+    from an id that does not exist."""
+    value = {"other_org": person_b.pk, "unknown": UNKNOWN_ID, "malformed": "x' OR 1=1"}[person]
+    response = client_for(wes).post(
+        reverse("programs:enroll", args=["workforce"]),
+        {"person": value, "enrolled_on": today()},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["person"] == [STRANGER]
+    assert "Luis" not in response.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_a_second_active_enrollment_in_the_same_program_is_refused(client_for, wes, person_a):
+    EnrollmentFactory(person=person_a, program=Program.WORKFORCE)
+    response = client_for(wes).post(
+        reverse("programs:enroll", args=["workforce"]),
+        {"person": person_a.pk, "enrolled_on": today()},
+    )
+    assert response.status_code == 400
+    assert "already enrolled" in response.context["form"].errors["person"][0]
+    assert Enrollment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"enrolled_on": "2999-01-01"}, "enrolled_on", "cannot start in the future"),
+        ({"enrolled_on": "not a date"}, "enrolled_on", "Enter a valid date"),
+        ({"enrolled_on": ""}, "enrolled_on", "required"),
+        ({"enrolled_on": "2024-01-01", "referral_id": "nope"}, "referral_id", "valid UUID"),
+    ],
+)
+def test_bad_enrollments_save_nothing(client_for, wes, person_a, data, field, message):
+    response = client_for(wes).post(
+        reverse("programs:enroll", args=["workforce"]), {"person": person_a.pk, **data}
+    )
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "Nothing was saved" in response.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_ipv_requires_the_voluntary_confirmation(client_for, ivy, person_a):
+    response = client_for(ivy).post(
+        reverse("programs:enroll", args=["ipv"]), {"person": person_a.pk, "enrolled_on": today()}
+    )
+    assert response.status_code == 400
+    error = response.context["form"].errors["voluntary_confirmed"][0]
+    assert "court-mandated referral cannot be enrolled" in error
+    assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize("number", [67, 68, 66, 46])
+def test_ipv_enrolls_voluntary_participants_of_the_pilot_areas(client_for, ivy, org_a, number):
+    person = PersonFactory(
+        organization=org_a, community_area=CommunityArea.objects.get(number=number)
+    )
+    response = client_for(ivy).post(
+        reverse("programs:enroll", args=["ipv"]),
+        {"person": person.pk, "enrolled_on": today(), "voluntary_confirmed": "on"},
+    )
+    assert response.status_code == 302
+    assert Enrollment.objects.get().voluntary_confirmed is True
+
+
+@pytest.mark.parametrize("number", [25, None])
+def test_ipv_refuses_people_outside_the_pilot_areas(client_for, ivy, org_a, number):
+    area = CommunityArea.objects.get(number=number) if number else None
+    person = PersonFactory(organization=org_a, community_area=area)
+    response = client_for(ivy).post(
+        reverse("programs:enroll", args=["ipv"]),
+        {"person": person.pk, "enrolled_on": today(), "voluntary_confirmed": "on"},
+    )
+    assert response.status_code == 400
+    error = response.context["form"].errors["person"][0]
+    assert "pilot community areas" in error
+    if number:
+        assert "Austin" in error
+    assert not Enrollment.objects.exists()
+
+
+def test_finishing_an_enrollment(client_for, wes, person_a):
+    enrollment = EnrollmentFactory(person=person_a, enrolled_on=days_ago(30))
+    client = client_for(wes)
+    url = reverse("programs:enrollment_finish", args=[enrollment.pk])
+
+    early = client.post(url, {"status": "exited", "ended_on": days_ago(40).isoformat()})
+    assert early.status_code == 400
+    errors = early.context["finish_form"].errors
+    assert errors["ended_on"] == ["The enrollment cannot end before it started."]
+    assert errors["exit_reason"] == ["Give the reason for leaving."]
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+
+    done = client.post(url, {"status": "exited", "ended_on": today(), "exit_reason": "moved"})
+    assert done.status_code == 302
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.exit_reason) == ("exited", "moved")
+    assert client.post(url, {"status": "completed", "ended_on": today()}).status_code == 400
+
+
+def test_the_list_shows_my_program_with_the_latest_step(client_for, wes, org_a):
+    enrollment = EnrollmentFactory(person=PersonFactory(organization=org_a))
+    MilestoneFactory(enrollment=enrollment, kind="hope", achieved_on=days_ago(100))
+    MilestoneFactory(enrollment=enrollment, kind="ged", achieved_on=days_ago(20))
+    EnrollmentFactory(person=PersonFactory(organization=org_a), program=Program.LEGAL)
+    response = client_for(wes).get(reverse("programs:list", args=["workforce"]))
+    assert [e.pk for e in response.context["page"].object_list] == [enrollment.pk]
+    assert "Latest: GED attained" in response.content.decode()
+
+
+def test_the_list_filters_by_status(client_for, wes, org_a):
+    active = EnrollmentFactory(person=PersonFactory(organization=org_a))
+    done = EnrollmentFactory(
+        person=PersonFactory(organization=org_a), status="completed", ended_on=days_ago(1)
+    )
+    client = client_for(wes)
+    shown = client.get(reverse("programs:list", args=["workforce"])).context["page"].object_list
+    assert [e.pk for e in shown] == [active.pk]
+    shown = client.get(reverse("programs:list", args=["workforce"]) + "?status=all")
+    assert {e.pk for e in shown.context["page"].object_list} == {active.pk, done.pk}
+
+
+def test_an_unknown_program_is_not_found(client_for, wes):
+    assert client_for(wes).get("/programs/police/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "program, role, extra",
+    [
+        ("workforce", Role.WORKFORCE_STAFF, "milestones"),
+        ("legal", Role.LEGAL_STAFF, "matters"),
+        ("behavioral-health", Role.BEHAVIORAL_HEALTH_CLINICIAN, "sessions"),
+        ("ipv", Role.IPV_STAFF, "sessions"),
+    ],
+)
+def test_list_query_count_does_not_grow_with_enrollments(
+    client_for, org_a, program, role, extra, django_assert_max_num_queries
+):
+    user = member(org_a, role)
+    for _ in range(12):
+        enrollment = EnrollmentFactory(
+            person=PersonFactory(organization=org_a), program=PROGRAM_SLUGS[program]
+        )
+        if extra == "milestones":
+            MilestoneFactory(enrollment=enrollment)
+        elif extra == "matters":
+            MatterFactory(enrollment=enrollment)
+        else:
+            SessionFactory(enrollment=enrollment, staff=user)
+    client = client_for(user)
+    client.get(reverse("programs:list", args=[program]))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("programs:list", args=[program]))
+    assert len(response.context["page"].object_list) == 12
+
+
+def test_enrollment_page_query_count_is_bounded(
+    client_for, ivy, org_a, django_assert_max_num_queries
+):
+    enrollment = EnrollmentFactory(
+        person=PersonFactory(organization=org_a), program=Program.IPV, safety_plan="plan"
+    )
+    for _ in range(10):
+        SessionFactory(enrollment=enrollment, staff=ivy, format="group")
+    client = client_for(ivy)
+    url = reverse("programs:enrollment", args=[enrollment.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert len(response.context["sessions"]) == 10
+
+
+def test_the_page_read_is_audited_with_the_restricted_fields(client_for, ivy, org_a):
+    enrollment = EnrollmentFactory(person=PersonFactory(organization=org_a), program=Program.IPV)
+    client_for(ivy).get(reverse("programs:enrollment", args=[enrollment.pk]))
+    event = AuditEvent.objects.get(action="view", record_id=str(enrollment.pk))
+    assert event.detail["restricted"] == ["sessions", "session_notes", "safety_plan"]
+    assert event.detail["person"] == str(enrollment.person_id)
+
+
+def test_end_date_in_the_future_is_refused(client_for, wes, person_a):
+    enrollment = EnrollmentFactory(person=person_a)
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = client_for(wes).post(
+        reverse("programs:enrollment_finish", args=[enrollment.pk]),
+        {"status": "completed", "ended_on": future},
+    )
+    assert response.status_code == 400
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACTIVE

@@ -1,0 +1,405 @@
+"""The programs' pages: a list per program for its staff, enrolling a participant, and
+one enrollment with its milestones, matters, sessions or safety plan."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.access import has_permission, organization_ids_with
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing, audit_request
+from peacehub.http import paginate
+from peacehub.people.models import Person
+from peacehub.programs import services
+from peacehub.programs.access import (
+    can_manage_enrollment,
+    can_read_legal_notes,
+    can_read_safety_plan,
+    can_read_session_notes,
+    can_read_sessions,
+    can_write_safety_plan,
+    enrollments_managed_by,
+    get_enrollment_for_user,
+    get_enrollment_to_manage,
+    program_permission,
+    programs_of,
+    restricted_fields_for,
+)
+from peacehub.programs.forms import (
+    EnrollmentForm,
+    FinishForm,
+    MatterForm,
+    MatterUpdateForm,
+    MilestoneForm,
+    SafetyPlanForm,
+    SessionForm,
+    add_service_error,
+)
+from peacehub.programs.models import (
+    PROGRAM_SLUGS,
+    SLUG_OF,
+    Enrollment,
+    LegalMatter,
+    MatterStatus,
+    MatterType,
+    MilestoneKind,
+    Program,
+    ProgramSession,
+    WorkforceMilestone,
+)
+
+ENROLLMENT_RECORD = "programs.enrollment"
+
+
+def _program(user, slug: str) -> Program:
+    """The program named in the URL, for its own staff only."""
+    program = PROGRAM_SLUGS.get(slug)
+    if program is None:
+        raise Http404
+    if not has_permission(user, program_permission(program)):
+        raise PermissionDenied
+    return program
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    programs = programs_of(request.user)
+    if not programs:
+        raise PermissionDenied
+    if len(programs) == 1:
+        return redirect("programs:list", program_slug=SLUG_OF[programs[0]])
+    return TemplateResponse(
+        request,
+        "programs/home.html",
+        {"programs": [(p, SLUG_OF[p]) for p in programs]},
+    )
+
+
+def _with_progress(enrollments, program: Program):
+    """Annotate each enrollment with its latest step, in one query whatever the page
+    size: the latest milestone, the latest matter or the last session."""
+    if program == Program.WORKFORCE:
+        latest = WorkforceMilestone.objects.filter(enrollment=OuterRef("pk")).order_by(
+            "-achieved_on", "-recorded_at"
+        )
+        return enrollments.annotate(
+            latest_kind=Subquery(latest.values("kind")[:1]),
+            latest_on=Subquery(latest.values("achieved_on")[:1]),
+        )
+    if program == Program.LEGAL:
+        latest = LegalMatter.objects.filter(enrollment=OuterRef("pk")).order_by("-opened_on")
+        return enrollments.annotate(
+            latest_kind=Subquery(latest.values("matter_type")[:1]),
+            latest_on=Subquery(latest.values("opened_on")[:1]),
+            open_matters=Count("matters", filter=~Q(matters__status=MatterStatus.CLOSED)),
+        )
+    latest = ProgramSession.objects.filter(enrollment=OuterRef("pk")).order_by("-held_on")
+    return enrollments.annotate(
+        latest_on=Subquery(latest.values("held_on")[:1]),
+        session_count=Count("sessions"),
+    )
+
+
+def _latest_label(enrollment: Enrollment) -> str:
+    kind = getattr(enrollment, "latest_kind", None)
+    if not kind:
+        return ""
+    if enrollment.program == Program.WORKFORCE:
+        return str(MilestoneKind(kind).label)
+    return str(MatterType(kind).label)
+
+
+STATUS_FILTERS = {"active", "completed", "exited", "all"}
+
+
+@require_GET
+def enrollment_list(request: HttpRequest, program_slug: str) -> HttpResponse:
+    program = _program(request.user, program_slug)
+    status = request.GET.get("status", "active")
+    status = status if status in STATUS_FILTERS else "active"
+    enrollments = enrollments_managed_by(request.user, program).select_related(
+        "person", "person__community_area", "organization"
+    )
+    if status != "all":
+        enrollments = enrollments.filter(status=status)
+    enrollments = _with_progress(enrollments, program).order_by(
+        "person__legal_last_name", "person__legal_first_name", "-enrolled_on"
+    )
+    page = paginate(request, enrollments)
+    for enrollment in page.object_list:
+        enrollment.latest_label = _latest_label(enrollment)
+    audit_listing(
+        request,
+        AuditAction.LIST,
+        page.object_list,
+        record_type=ENROLLMENT_RECORD,
+        program=program,
+        people=[str(e.person_id) for e in page.object_list],
+    )
+    return TemplateResponse(
+        request,
+        "programs/enrollment_list.html",
+        {
+            "page": page,
+            "program": program,
+            "program_slug": program_slug,
+            "status": status,
+            "statuses": [
+                ("active", _("Active")),
+                ("completed", _("Completed")),
+                ("exited", _("Exited")),
+                ("all", _("All")),
+            ],
+            "show_organization": len(
+                organization_ids_with(request.user, program_permission(program))
+            )
+            > 1,
+        },
+    )
+
+
+def _enrollable_people(user, program: Program):
+    """People the user may enroll: their own organizations', where they are this
+    program's staff."""
+    organization_ids = organization_ids_with(user, program_permission(program))
+    return Person.objects.visible_to(user).filter(organization_id__in=organization_ids)
+
+
+def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
+    program = _program(request.user, program_slug)
+    people = _enrollable_people(request.user, program)
+    chosen = None
+    if request.method == "POST":
+        form = EnrollmentForm(request.POST, program=program, people=people)
+        if form.is_valid():
+            person = form.cleaned_data["person"]
+            try:
+                enrollment = services.enrollment_create(
+                    request=request,
+                    organization=person.organization,
+                    data={**form.cleaned_data, "program": program},
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is enrolled in %(program)s.")
+                    % {"name": person.display_name, "program": program.label},
+                )
+                return redirect("programs:enrollment", enrollment_id=enrollment.pk)
+        chosen = form.cleaned_data.get("person")
+    else:
+        initial = {}
+        person_id = request.GET.get("person", "")
+        if _is_uuid(person_id):
+            chosen = people.filter(pk=person_id).first()
+            if chosen is not None:
+                initial["person"] = chosen.pk
+        referral_id = request.GET.get("referral", "")
+        if _is_uuid(referral_id):
+            initial["referral_id"] = referral_id
+        form = EnrollmentForm(initial=initial, program=program, people=people)
+    return TemplateResponse(
+        request,
+        "programs/enrollment_form.html",
+        {
+            "form": form,
+            "program": program,
+            "program_slug": program_slug,
+            "chosen": chosen,
+            "pilot_areas": program == Program.IPV,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _enrollment_page(request, enrollment: Enrollment, status=200, **forms) -> HttpResponse:
+    """The enrollment page, for whoever may see it, with the restricted fields only for
+    those the predicates allow. Every rendering is one audited read."""
+    user = request.user
+    audit_request(
+        request,
+        AuditAction.VIEW,
+        enrollment,
+        detail={
+            "person": str(enrollment.person_id),
+            "program": enrollment.program,
+            "restricted": restricted_fields_for(user, enrollment),
+        },
+    )
+    can_manage = can_manage_enrollment(user, enrollment)
+    active = enrollment.is_active
+    context = {
+        "enrollment": enrollment,
+        "person": enrollment.person,
+        "program_slug": SLUG_OF[Program(enrollment.program)],
+        "can_manage": can_manage,
+        "can_read_legal_notes": can_read_legal_notes(user, enrollment),
+        "can_read_session_notes": can_read_session_notes(user, enrollment),
+        "can_read_safety_plan": can_read_safety_plan(user, enrollment),
+        "can_write_safety_plan": can_write_safety_plan(user, enrollment),
+    }
+    if can_manage and active:
+        context["finish_form"] = forms.get("finish_form") or FinishForm(enrollment=enrollment)
+    program = enrollment.program
+    if program == Program.WORKFORCE:
+        context["milestones"] = list(enrollment.milestones.select_related("recorded_by"))
+        if can_manage:
+            context["milestone_form"] = forms.get("milestone_form") or MilestoneForm(
+                enrollment=enrollment
+            )
+    elif program == Program.LEGAL:
+        matters = list(enrollment.matters.all())
+        if can_manage:
+            failed = forms.get("matter_update_form")
+            for matter in matters:
+                matter.form = (
+                    failed
+                    if failed is not None and failed.matter.pk == matter.pk
+                    else MatterUpdateForm(matter=matter)
+                )
+            if active:
+                context["matter_form"] = forms.get("matter_form") or MatterForm(
+                    enrollment=enrollment
+                )
+        context["matters"] = matters
+    else:
+        context["can_read_sessions"] = can_read_sessions(user, enrollment)
+        if context["can_read_sessions"]:
+            context["sessions"] = list(enrollment.sessions.select_related("staff"))
+            context["session_minutes"] = sum(s.minutes for s in context["sessions"])
+        else:
+            context["attendance"] = enrollment.sessions.aggregate(
+                count=Count("pk"), last=Max("held_on")
+            )
+        if can_manage and active:
+            context["session_form"] = forms.get("session_form") or SessionForm(
+                enrollment=enrollment, user=user
+            )
+    if context["can_write_safety_plan"]:
+        context["safety_plan_form"] = forms.get("safety_plan_form") or SafetyPlanForm(
+            initial={"safety_plan": enrollment.safety_plan}
+        )
+    return TemplateResponse(request, "programs/enrollment_detail.html", context, status=status)
+
+
+@require_GET
+def enrollment_detail(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_for_user(request, enrollment_id, audit_action=None)
+    return _enrollment_page(request, enrollment)
+
+
+def _back(enrollment: Enrollment, anchor: str = ""):
+    response = redirect("programs:enrollment", enrollment_id=enrollment.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+@require_POST
+def enrollment_finish(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(request, enrollment_id)
+    form = FinishForm(request.POST, enrollment=enrollment)
+    if form.is_valid():
+        try:
+            services.enrollment_finish(request=request, enrollment=enrollment, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Enrollment updated."))
+            return _back(enrollment)
+    return _enrollment_page(request, enrollment, status=400, finish_form=form)
+
+
+@require_POST
+def milestone_add(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(request, enrollment_id, Program.WORKFORCE)
+    form = MilestoneForm(request.POST, enrollment=enrollment)
+    if form.is_valid():
+        try:
+            services.milestone_add(request=request, enrollment=enrollment, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Milestone recorded."))
+            return _back(enrollment, "milestones")
+    return _enrollment_page(request, enrollment, status=400, milestone_form=form)
+
+
+@require_POST
+def matter_add(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(request, enrollment_id, Program.LEGAL)
+    form = MatterForm(request.POST, enrollment=enrollment)
+    if form.is_valid():
+        try:
+            services.matter_open(request=request, enrollment=enrollment, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Matter opened."))
+            return _back(enrollment, "matters")
+    return _enrollment_page(request, enrollment, status=400, matter_form=form)
+
+
+@require_POST
+def matter_update(request: HttpRequest, enrollment_id: UUID, matter_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(request, enrollment_id, Program.LEGAL)
+    matter = get_object_or_404(enrollment.matters, pk=matter_id)
+    form = MatterUpdateForm(request.POST, matter=matter)
+    if form.is_valid():
+        try:
+            services.matter_update(request=request, matter=matter, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Matter updated."))
+            return _back(enrollment, "matters")
+    return _enrollment_page(request, enrollment, status=400, matter_update_form=form)
+
+
+@require_POST
+def session_add(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(
+        request, enrollment_id, Program.BEHAVIORAL_HEALTH, Program.IPV
+    )
+    form = SessionForm(request.POST, enrollment=enrollment, user=request.user)
+    if form.is_valid():
+        try:
+            services.session_add(request=request, enrollment=enrollment, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Session recorded."))
+            return _back(enrollment, "sessions")
+    return _enrollment_page(request, enrollment, status=400, session_form=form)
+
+
+@require_POST
+def safety_plan(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(request, enrollment_id, Program.IPV)
+    if not can_write_safety_plan(request.user, enrollment):
+        raise PermissionDenied
+    form = SafetyPlanForm(request.POST)
+    if form.is_valid():
+        services.safety_plan_update(
+            request=request, enrollment=enrollment, text=form.cleaned_data["safety_plan"]
+        )
+        messages.success(request, _("Safety plan saved."))
+        return _back(enrollment, "safety-plan")
+    return _enrollment_page(request, enrollment, status=400, safety_plan_form=form)

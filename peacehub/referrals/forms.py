@@ -1,0 +1,95 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from peacehub.outreach.forms import DateTimeInput
+from peacehub.people.models import Consent, ConsentKind
+from peacehub.referrals.models import NEXT_STEPS, ReferralStatus
+from peacehub.services.models import Service
+
+
+class ReferralForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), empty_label="—"
+    )
+    consent = forms.ModelChoiceField(
+        label=_("The person's consent to share"), queryset=Consent.objects.none(), empty_label="—"
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the person needs from this service, in a few words."),
+    )
+
+    def __init__(self, *args, person, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["service"].queryset = services
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.organization.name}"
+        self.fields["service"].error_messages["invalid_choice"] = _(
+            "Choose a service of the coalition from the list."
+        )
+        self.fields["consent"].queryset = (
+            Consent.objects.current()
+            .filter(person=person, kind=ConsentKind.SHARE)
+            .select_related("recipient")
+        )
+        self.fields["consent"].label_from_instance = lambda c: (
+            _("To share with %(name)s, given on %(day)s")
+            % {"name": c.recipient.name, "day": date_format(c.given_on, "SHORT_DATE_FORMAT")}
+        )
+        self.fields["consent"].error_messages["invalid_choice"] = _(
+            "Choose one of the person's current consents."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        service, consent = cleaned.get("service"), cleaned.get("consent")
+        if service and consent and consent.recipient_id != service.receiving_organization.pk:
+            self.add_error(
+                "consent",
+                _("This consent does not name %(name)s, which runs the service.")
+                % {"name": service.receiving_organization.name},
+            )
+        return cleaned
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(label=_("Next step"))
+    first_appointment_at = forms.DateTimeField(
+        label=_("First appointment"), widget=DateTimeInput(), required=False
+    )
+    note = forms.CharField(
+        label=_("Note or reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Both organizations read it: no clinical detail."),
+    )
+
+    def __init__(self, *args, referral, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = NEXT_STEPS[referral.status] & allowed
+        self.fields["status"].choices = [
+            (value, label) for value, label in ReferralStatus.choices if value in steps
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == ReferralStatus.FIRST_APPOINTMENT and not cleaned.get("first_appointment_at"):
+            self.add_error(
+                "first_appointment_at", _("Give the date and time of the first appointment.")
+            )
+        if (
+            status in (ReferralStatus.DECLINED, ReferralStatus.CLOSED)
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error("note", _("Give the reason."))
+        moment = cleaned.get("first_appointment_at")
+        if moment and moment < timezone.now() - datetime.timedelta(days=365):
+            self.add_error("first_appointment_at", _("Check the date of the appointment."))
+        return cleaned

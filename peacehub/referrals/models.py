@@ -1,0 +1,124 @@
+"""Closed-loop referrals. The sending organization keeps the case; the receiving one
+sees only the referral packet (name, how to reach, reason, preferred language) and
+only while the person's consent naming it is current."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peacehub.encryption import EncryptedTextField
+
+_USER = settings.AUTH_USER_MODEL
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    FIRST_APPOINTMENT = "first_appointment", _("First appointment")
+    IN_SERVICE = "in_service", _("In service")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+
+
+# Each step and the steps that may follow it. Closing is possible from any open step.
+NEXT_STEPS: dict[str, set[str]] = {
+    ReferralStatus.SENT: {ReferralStatus.RECEIVED, ReferralStatus.CLOSED},
+    ReferralStatus.RECEIVED: {
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.CLOSED,
+    },
+    ReferralStatus.ACCEPTED: {ReferralStatus.FIRST_APPOINTMENT, ReferralStatus.CLOSED},
+    ReferralStatus.FIRST_APPOINTMENT: {ReferralStatus.IN_SERVICE, ReferralStatus.CLOSED},
+    ReferralStatus.IN_SERVICE: {ReferralStatus.COMPLETED, ReferralStatus.CLOSED},
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.COMPLETED: set(),
+    ReferralStatus.CLOSED: set(),
+}
+OPEN_STATUSES = [s for s, following in NEXT_STEPS.items() if following]
+# A referral without news for this long is flagged to both sides.
+STALE_AFTER_DAYS = 14
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="referrals")
+    sending_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    sent_by = models.ForeignKey(_USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    service = models.ForeignKey(
+        "services.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    receiving_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    consent = models.ForeignKey(
+        "people.Consent", on_delete=models.PROTECT, related_name="referrals"
+    )
+    # The packet: what the receiving organization reads.
+    reason = EncryptedTextField(_("reason for the referral"))
+    status = models.CharField(
+        max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    first_appointment_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    stale_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["sending_organization", "status"]),
+            models.Index(fields=["receiving_organization", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(sending_organization=models.F("receiving_organization")),
+                name="referral_goes_to_another_organization",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_stale(self) -> bool:
+        return self.is_open and (timezone.now() - self.updated_at).days >= STALE_AFTER_DAYS
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral, seen by both sides."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=ReferralStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(_USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    by_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    # A decline or closing reason, an appointment note: read by both organizations, so
+    # never clinical detail.
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at"]

@@ -1,0 +1,219 @@
+"""Sending a referral and moving it through its steps, with the audit event and the
+notifications of each step, in one transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peacehub.accounts.access import role_has_permission
+from peacehub.accounts.models import Membership
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_request
+from peacehub.cases.domains import Domain
+from peacehub.notifications.services import notify
+from peacehub.people.models import Consent, ConsentKind
+from peacehub.referrals.access import Side
+from peacehub.referrals.models import (
+    NEXT_STEPS,
+    OPEN_STATUSES,
+    STALE_AFTER_DAYS,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
+from peacehub.services.search import services_search
+
+# What each side may do; either side may close an open referral.
+RECEIVER_STEPS = {
+    ReferralStatus.RECEIVED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.FIRST_APPOINTMENT,
+    ReferralStatus.IN_SERVICE,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.CLOSED,
+}
+SENDER_STEPS = {ReferralStatus.CLOSED}
+NEEDS_NOTE = {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
+
+
+def current_share_consents(person, organization):
+    return Consent.objects.current().filter(
+        person=person, kind=ConsentKind.SHARE, recipient=organization
+    )
+
+
+def _members_who_receive(organization_id):
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organization_id=organization_id, user__is_active=True
+        ).select_related("user")
+        if role_has_permission(m.role, Permission.RECEIVE_REFERRALS)
+    ]
+
+
+def receivable_services(user, person, need: str):
+    """Services of the coalition that can receive a referral here: run by another
+    organization on PeaceHub."""
+    return (
+        services_search(user, need=need if need in Domain.values else "")
+        .filter(organization__organization__isnull=False)
+        .exclude(organization__organization_id=person.organization_id)
+        .select_related("organization__organization")
+    )
+
+
+@transaction.atomic
+def referral_send(*, request, person, service, reason: str, consent, case=None) -> Referral:
+    receiving = service.receiving_organization
+    if receiving is None:
+        raise ValidationError(_("This service is not on PeaceHub; give the person its details."))
+    if receiving.pk == person.organization_id:
+        raise ValidationError(_("This service belongs to your own organization."))
+    if (
+        consent is None
+        or not current_share_consents(person, receiving).filter(pk=consent.pk).exists()
+    ):
+        raise ValidationError(
+            _("Record the person's current consent to share with %(name)s first.")
+            % {"name": receiving.name}
+        )
+    if case is not None and case.person_id != person.pk:
+        raise ValidationError(_("This case is another participant's."))
+    referral = Referral.objects.create(
+        person=person,
+        sending_organization_id=person.organization_id,
+        sent_by=request.user,
+        case=case,
+        service=service,
+        receiving_organization=receiving,
+        consent=consent,
+        reason=reason,
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        status=ReferralStatus.SENT,
+        by=request.user,
+        by_organization_id=person.organization_id,
+    )
+    audit_request(
+        request,
+        AuditAction.CREATE,
+        referral,
+        organization_id=str(person.organization_id),
+        detail={"person": str(person.pk), "to": str(receiving.pk)},
+    )
+    url = reverse("referrals:detail", args=[referral.pk])
+    notify(
+        recipients=_members_who_receive(receiving.pk),
+        message=lambda: _("A new referral for your organization — open PeaceHub"),
+        url=url,
+        absolute_url=request.build_absolute_uri(url),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_step(
+    *,
+    request,
+    referral: Referral,
+    side: Side,
+    to_status: str,
+    note: str = "",
+    first_appointment_at: datetime.datetime | None = None,
+) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    allowed = RECEIVER_STEPS if side == Side.RECEIVER else SENDER_STEPS
+    if to_status not in allowed or to_status not in NEXT_STEPS[referral.status]:
+        raise ValidationError(
+            _("A referral that is “%(state)s” cannot become “%(next)s”.")
+            % {
+                "state": ReferralStatus(referral.status).label,
+                "next": ReferralStatus(to_status).label
+                if to_status in ReferralStatus.values
+                else to_status,
+            }
+        )
+    if to_status in NEEDS_NOTE and not note.strip():
+        raise ValidationError(_("Give the reason."))
+    if to_status == ReferralStatus.FIRST_APPOINTMENT:
+        if first_appointment_at is None:
+            raise ValidationError(_("Give the date and time of the first appointment."))
+        referral.first_appointment_at = first_appointment_at
+    organization = (
+        referral.receiving_organization_id
+        if side == Side.RECEIVER
+        else referral.sending_organization_id
+    )
+    now = timezone.now()
+    referral.status = to_status
+    referral.updated_at = now
+    referral.stale_notified_at = None
+    referral.save(
+        update_fields=["status", "updated_at", "stale_notified_at", "first_appointment_at"]
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        status=to_status,
+        at=now,
+        by=request.user,
+        by_organization_id=organization,
+        note=note.strip(),
+    )
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        referral,
+        organization_id=str(organization),
+        detail={"status": to_status},
+    )
+    if side == Side.RECEIVER and referral.sent_by_id:
+        url = reverse("referrals:detail", args=[referral.pk])
+        notify(
+            recipients=[referral.sent_by],
+            message=lambda: (
+                _("A referral you sent is now “%(status)s” — open PeaceHub")
+                % {"status": ReferralStatus(to_status).label}
+            ),
+            url=url,
+            absolute_url=request.build_absolute_uri(url),
+        )
+    return referral
+
+
+def referrals_flag_stale(*, base_url: str) -> int:
+    """Alert both sides, once, of each open referral without news for 14 days.
+    Run daily (manage.py flag_stale_referrals)."""
+    cutoff = timezone.now() - datetime.timedelta(days=STALE_AFTER_DAYS)
+    stale = Referral.objects.filter(
+        status__in=OPEN_STATUSES, updated_at__lte=cutoff, stale_notified_at__isnull=True
+    ).select_related("sent_by", "consent")
+    count = 0
+    for referral in stale:
+        with transaction.atomic():
+            url = reverse("referrals:detail", args=[referral.pk])
+            # The receiving side hears of it only while it may still open the referral.
+            recipients = (
+                _members_who_receive(referral.receiving_organization_id)
+                if referral.consent.is_current
+                else []
+            )
+            if referral.sent_by and referral.sent_by.is_active:
+                recipients.append(referral.sent_by)
+            notify(
+                recipients=recipients,
+                message=lambda: _("A referral has had no news for 14 days — open PeaceHub"),
+                url=url,
+                absolute_url=base_url.rstrip("/") + url,
+            )
+            referral.stale_notified_at = timezone.now()
+            referral.save(update_fields=["stale_notified_at"])
+            count += 1
+    return count

@@ -1,0 +1,273 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.accounts.models import Organization
+from peacehub.accounts.roles import Role
+from peacehub.accounts.tests.factories import OrganizationFactory, member
+from peacehub.notifications.models import Notification
+from peacehub.people.models import ConsentKind, ShareScope
+from peacehub.people.tests.factories import ConsentFactory
+from peacehub.referrals.models import Referral, ReferralEvent
+from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def legal_aid(db):
+    return OrganizationFactory(name="Commons Legal Aid", kind=Organization.Kind.PROVIDER)
+
+
+@pytest.fixture
+def lena(legal_aid):
+    return member(legal_aid, Role.LEGAL_STAFF, "lena@example.org", full_name="Lena Legal")
+
+
+@pytest.fixture
+def carmen(org_a):
+    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
+
+
+@pytest.fixture
+def service(legal_aid):
+    return coalition_service(legal_aid)
+
+
+@pytest.fixture
+def consent(person_a, legal_aid):
+    person_a.phone = "(773) 555-0142"
+    person_a.save(update_fields=["phone"])
+    return ConsentFactory(
+        person=person_a, kind=ConsentKind.SHARE, recipient=legal_aid, scope=[ShareScope.PHONE]
+    )
+
+
+def _send(client, person, service, consent, reason="Eviction hearing on the 12th"):
+    return client.post(
+        reverse("referrals:new", args=[person.pk]),
+        {"service": service.pk, "consent": consent.pk, "reason": reason},
+    )
+
+
+def _step(client, referral, status, **data):
+    return client.post(reverse("referrals:step", args=[referral.pk]), {"status": status, **data})
+
+
+def test_the_loop_closes_and_the_sender_sees_every_step(carmen, lena, person_a, service, consent):
+    sender, receiver = Client(), Client()
+    sender.force_login(carmen)
+    receiver.force_login(lena)
+
+    assert _send(sender, person_a, service, consent).status_code == 302
+    referral = Referral.objects.get()
+    assert lena.notifications.count() == 1
+    assert "Jamal" not in lena.notifications.get().message
+
+    packet = receiver.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Jamal Washington" in packet
+    assert "(773) 555-0142" in packet
+    assert "Eviction hearing on the 12th" in packet
+
+    _step(receiver, referral, "received")
+    _step(receiver, referral, "accepted")
+    _step(
+        receiver,
+        referral,
+        "first_appointment",
+        first_appointment_at=(timezone.localtime() + datetime.timedelta(days=2)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+    )
+    _step(receiver, referral, "in_service")
+    _step(receiver, referral, "completed")
+
+    referral.refresh_from_db()
+    assert referral.status == "completed"
+    timeline = sender.get(reverse("referrals:detail", args=[referral.pk]))
+    assert [e.status for e in timeline.context["events"]] == [
+        "sent",
+        "received",
+        "accepted",
+        "first_appointment",
+        "in_service",
+        "completed",
+    ]
+    assert carmen.notifications.filter(message__contains="Completed").exists()
+
+
+def test_the_receiver_never_sees_the_case_notes_or_assessment(
+    client_for, carmen, lena, person_a, service, consent
+):
+    from peacehub.cases.models import CaseNote
+    from peacehub.cases.tests.factories import CaseFactory
+
+    case = CaseFactory(person=person_a, case_manager=carmen)
+    CaseNote.objects.create(
+        person=person_a, organization=person_a.organization, note_type="general", text="SECRETNOTE"
+    )
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, case=case)
+    receiver = client_for(lena)
+    page = receiver.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "SECRETNOTE" not in page
+    assert str(case.pk) not in page
+    assert receiver.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert receiver.get(reverse("cases:notes", args=[person_a.pk])).status_code == 404
+
+
+def test_without_the_phone_in_the_consent_the_packet_says_how_to_reach_through_the_sender(
+    client_for, carmen, lena, person_a, service, legal_aid
+):
+    person_a.phone = "(773) 555-0142"
+    person_a.save(update_fields=["phone"])
+    consent = ConsentFactory(person=person_a, kind=ConsentKind.SHARE, recipient=legal_aid, scope=[])
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    page = client_for(lena).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "555-0142" not in page
+    assert "Through Carmen Casemanager" in page
+
+
+def test_revoking_the_consent_closes_the_receivers_access_at_once(
+    carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    receiver = Client()
+    receiver.force_login(lena)
+    assert receiver.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+
+    sender = Client()
+    sender.force_login(carmen)
+    sender.post(reverse("people:consent_revoke", args=[person_a.pk, consent.pk]))
+
+    assert receiver.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+    assert _step(receiver, referral, "received").status_code == 404
+    assert b"Jamal" not in receiver.get(reverse("referrals:received")).content
+    page = sender.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "can no longer open this referral" in page
+
+
+def test_no_referral_without_a_consent_naming_the_receiver(
+    client_for, carmen, person_a, service, org_b
+):
+    other = ConsentFactory(person=person_a, kind=ConsentKind.SHARE, recipient=org_b)
+    response = _send(client_for(carmen), person_a, service, other)
+    assert response.status_code == 400
+    assert "does not name Commons Legal Aid" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("reason", "", "required"),
+        ("reason", "r" * 1001, "at most 1000"),
+        ("service", "00000000-0000-4000-8000-000000000000", "Choose a service"),
+        ("consent", "00000000-0000-4000-8000-000000000000", "Choose one of the person"),
+    ],
+)
+def test_bad_referrals_are_refused(
+    client_for, carmen, person_a, service, consent, field, value, message
+):
+    data = {"service": service.pk, "consent": consent.pk, "reason": "ok", field: value}
+    response = client_for(carmen).post(reverse("referrals:new", args=[person_a.pk]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_revoked_consent_cannot_carry_a_new_referral(
+    client_for, carmen, person_a, service, consent
+):
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    response = _send(client_for(carmen), person_a, service, consent)
+    assert response.status_code == 400
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "steps, bad, message",
+    [
+        ([], "accepted", "Select a valid choice"),
+        (["received"], "completed", "Select a valid choice"),
+        (["received"], "declined", "Give the reason"),
+        (["received", "accepted"], "first_appointment", "Give the date and time"),
+    ],
+)
+def test_steps_out_of_order_or_without_what_they_need_are_refused(
+    client_for, lena, person_a, service, consent, steps, bad, message
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    client = client_for(lena)
+    for status in steps:
+        _step(client, referral, status)
+    before = ReferralEvent.objects.count()
+    response = _step(client, referral, bad)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert ReferralEvent.objects.count() == before
+
+
+def test_a_decline_carries_its_reason_to_the_sender(
+    client_for, carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    receiver = client_for(lena)
+    _step(receiver, referral, "received")
+    _step(receiver, referral, "declined", note="No attorney for housing until March")
+    sender_page = Client()
+    sender_page.force_login(carmen)
+    assert (
+        "No attorney for housing until March"
+        in sender_page.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    )
+
+
+def test_the_sender_may_only_close(client_for, carmen, person_a, service, consent):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    client = client_for(carmen)
+    assert _step(client, referral, "received").status_code == 400
+    assert _step(client, referral, "closed", note="Person moved away").status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+
+
+def test_a_referral_without_news_for_14_days_is_flagged_to_both(
+    client_for, carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    Referral.objects.filter(pk=referral.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    call_command("flag_stale_referrals", stdout=__import__("io").StringIO())
+    call_command("flag_stale_referrals", stdout=__import__("io").StringIO())  # once only
+    assert Notification.objects.filter(recipient=lena, message__contains="14 days").count() == 1
+    assert Notification.objects.filter(recipient=carmen, message__contains="14 days").count() == 1
+    for user, url in ((carmen, "referrals:sent"), (lena, "referrals:received")):
+        page = client_for(user).get(reverse(url)).content.decode()
+        assert "no news for 14 days" in page
+
+
+def test_other_organizations_see_nothing(client_for, charlie, person_a, service, consent):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    client = client_for(charlie)
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+    assert b"Jamal" not in client.get(reverse("referrals:sent")).content
+
+
+def test_a_stale_referral_with_a_revoked_consent_alerts_only_the_sender(
+    carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    Referral.objects.filter(pk=referral.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    call_command("flag_stale_referrals", stdout=__import__("io").StringIO())
+    assert not Notification.objects.filter(recipient=lena).exists()
+    assert Notification.objects.filter(recipient=carmen).count() == 1

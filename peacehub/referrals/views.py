@@ -1,0 +1,154 @@
+import datetime
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from peacehub.accounts.roles import Permission
+from peacehub.audit.models import AuditAction
+from peacehub.audit.services import audit_listing, audit_request
+from peacehub.cases.access import cases_visible_to
+from peacehub.cases.domains import Domain
+from peacehub.http import paginate, permission_required
+from peacehub.people.access import get_person_for_user
+from peacehub.referrals import services
+from peacehub.referrals.access import (
+    Side,
+    get_referral_for_user,
+    referrals_received_by,
+    referrals_sent_by,
+)
+from peacehub.referrals.forms import ReferralForm, StepForm
+from peacehub.referrals.models import OPEN_STATUSES, STALE_AFTER_DAYS
+
+
+def referral_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = get_person_for_user(request, person_id, Permission.SEND_REFERRALS).person
+    case = None
+    case_id = request.GET.get("case") or request.POST.get("case")
+    if case_id:
+        case = cases_visible_to(request.user).filter(pk=case_id, person=person).first()
+    need = request.GET.get("need", "")
+    form = ReferralForm(
+        request.POST or None,
+        person=person,
+        services=services.receivable_services(request.user, person, need),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(
+                request=request,
+                person=person,
+                service=form.cleaned_data["service"],
+                reason=form.cleaned_data["reason"],
+                consent=form.cleaned_data["consent"],
+                case=case,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Referral sent."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return TemplateResponse(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "person": person, "case": case, "needs": Domain.choices, "need": need},
+        status=400 if form.errors else 200,
+    )
+
+
+def _filtered(request, referrals):
+    if request.GET.get("open") == "1":
+        referrals = referrals.filter(status__in=OPEN_STATUSES)
+    if request.GET.get("stale") == "1":
+        referrals = referrals.filter(
+            status__in=OPEN_STATUSES,
+            updated_at__lte=timezone.now() - datetime.timedelta(days=STALE_AFTER_DAYS),
+        )
+    return referrals.select_related(
+        "person", "service", "sending_organization", "receiving_organization"
+    ).order_by("-updated_at")
+
+
+@require_GET
+@permission_required(Permission.SEND_REFERRALS)
+def referral_sent(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, _filtered(request, referrals_sent_by(request.user)))
+    audit_listing(request, AuditAction.LIST, page.object_list, record_type="referrals.referral")
+    return TemplateResponse(
+        request, "referrals/referral_list.html", {"page": page, "received": False}
+    )
+
+
+@require_GET
+@permission_required(Permission.RECEIVE_REFERRALS)
+def referral_received(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, _filtered(request, referrals_received_by(request.user)))
+    audit_listing(
+        request, AuditAction.LIST, page.object_list, record_type="referrals.referral", received=1
+    )
+    return TemplateResponse(
+        request, "referrals/referral_list.html", {"page": page, "received": True}
+    )
+
+
+def _detail(request, access, step_form=None, status=200):
+    referral = access.referral
+    allowed = services.RECEIVER_STEPS if access.side == Side.RECEIVER else services.SENDER_STEPS
+    form = step_form or StepForm(referral=referral, allowed=allowed)
+    return TemplateResponse(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "side": access.side,
+            "shares_phone": access.shares_phone,
+            "consent_current": referral.consent.is_current,
+            "events": referral.events.select_related("by", "by_organization"),
+            "step_form": form,
+            "next_steps": form.fields["status"].choices,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    access = get_referral_for_user(request.user, referral_id)
+    audit_request(
+        request,
+        AuditAction.VIEW,
+        access.referral,
+        organization_id=str(access.referral.sending_organization_id),
+        detail={"side": access.side, "person": str(access.referral.person_id)},
+    )
+    return _detail(request, access)
+
+
+@require_POST
+def referral_step(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    access = get_referral_for_user(request.user, referral_id)
+    allowed = services.RECEIVER_STEPS if access.side == Side.RECEIVER else services.SENDER_STEPS
+    form = StepForm(request.POST, referral=access.referral, allowed=allowed)
+    if form.is_valid():
+        try:
+            services.referral_step(
+                request=request,
+                referral=access.referral,
+                side=access.side,
+                to_status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                first_appointment_at=form.cleaned_data["first_appointment_at"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Step saved. Both organizations see it."))
+            return redirect("referrals:detail", referral_id=referral_id)
+    return _detail(request, access, step_form=form, status=400)
