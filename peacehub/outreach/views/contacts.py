@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from peacehub.accounts.access import has_permission, organizations_with
@@ -86,14 +87,23 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     for person in participants:
-        person.days_since_contact = (
-            (now - person.last_contact_at).days if person.last_contact_at else None
+        days = (now - person.last_contact_at).days if person.last_contact_at else None
+        person.days_since_contact = days
+        person.stale = days is None or days > STALE_AFTER_DAYS
+        # Made here rather than in the template: per row, the template's translation
+        # tags cost more than every query of the page.
+        person.since_contact = (
+            _("never contacted")
+            if days is None
+            else ngettext(
+                "%(days)s day since last contact", "%(days)s days since last contact", days
+            )
+            % {"days": days}
         )
-        person.stale = (
-            person.days_since_contact is None or person.days_since_contact > STALE_AFTER_DAYS
-        )
+        person.log_label = _("Log contact with %(name)s") % {"name": person.display_name}
+    # Never contacted first, then the longest without contact.
     participants.sort(
-        key=lambda p: -(p.days_since_contact if p.days_since_contact is not None else 10**6)
+        key=lambda p: -(10**6 if p.days_since_contact is None else p.days_since_contact)
     )
     audit_listing(
         request,
