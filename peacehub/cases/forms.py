@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
 from peacehub.cases.assessment import localized
+from peacehub.cases.domains import Domain
 from peacehub.cases.models import (
     Goal,
     GoalStatus,
@@ -120,6 +121,10 @@ class GoalForm(forms.ModelForm):
         model = Goal
         fields = ["domain", "description", "target_date"]
         widgets = {"target_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = [("", "—"), *Domain.choices]
 
     def clean_target_date(self):
         day = self.cleaned_data["target_date"]
