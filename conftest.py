@@ -6,6 +6,8 @@
 - dana: convener staff
 - eve: evaluator (at the convener)
 - olivia: organization admin at Southside Bridges
+- carmen: case manager at Southside Bridges
+- lena: legal staff at Commons Legal Aid, a service provider (legal_aid)
 """
 
 from importlib import import_module
@@ -131,6 +133,24 @@ def dana(convener):
 @pytest.fixture
 def eve(convener):
     return member(convener, Role.EVALUATOR, "eve@example.org", full_name="Eve Evaluator")
+
+
+@pytest.fixture
+def carmen(org_a):
+    """A case manager of organization A."""
+    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
+
+
+@pytest.fixture
+def legal_aid(db):
+    """A service provider of the coalition, which receives referrals."""
+    return OrganizationFactory(name="Commons Legal Aid", kind=Organization.Kind.PROVIDER)
+
+
+@pytest.fixture
+def lena(legal_aid):
+    """Legal staff of the provider."""
+    return member(legal_aid, Role.LEGAL_STAFF, "lena@example.org", full_name="Lena Legal")
 
 
 @pytest.fixture

@@ -15,9 +15,6 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
-from peacehub.accounts.models import Organization
-from peacehub.accounts.roles import Role
-from peacehub.accounts.tests.factories import OrganizationFactory, member
 from peacehub.cases.models import Case
 from peacehub.outreach.models import Introduction, IntroductionStatus
 from peacehub.people.models import Consent, ConsentKind, ShareScope
@@ -53,21 +50,6 @@ RATINGS = {
     "Identity documents": 4,
 }
 STEPS = ["Received", "Accepted", "First appointment", "In service", "Completed"]
-
-
-@pytest.fixture
-def legal_aid(db) -> Organization:
-    return OrganizationFactory(name="Commons Legal Aid", kind=Organization.Kind.PROVIDER)
-
-
-@pytest.fixture
-def lena(legal_aid):
-    return member(legal_aid, Role.LEGAL_STAFF, "lena@example.org", full_name="Lena Legal")
-
-
-@pytest.fixture
-def carmen(org_a):
-    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
 
 
 def heading(page: Page):

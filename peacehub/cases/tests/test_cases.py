@@ -24,11 +24,6 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def carmen(org_a):
-    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
-
-
-@pytest.fixture
 def case(carmen, person_a):
     return CaseFactory(person=person_a, case_manager=carmen)
 

@@ -129,11 +129,6 @@ def test_mediations_stay_inside_the_organization(client_for, charlie, org_a):
     assert b"Conflict 7" not in client.get(reverse("outreach:conflicts")).content
 
 
-@pytest.fixture
-def carmen(org_a):
-    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
-
-
 def test_outreach_introduces_and_the_case_manager_accepts(client_for, alice, carmen, person_a):
     client_for(alice).post(
         reverse("outreach:introduction_new", args=[person_a.pk]),

@@ -5,24 +5,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from peacehub.accounts.roles import Role
 from peacehub.accounts.services import api_token_create
-from peacehub.accounts.tests.factories import OrganizationFactory, member
 from peacehub.people.models import Consent, ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def legal_aid(db):
-    return OrganizationFactory(name="Lakeside Legal Aid", kind="provider")
-
-
-@pytest.fixture
-def lena(legal_aid):
-    return member(legal_aid, Role.LEGAL_STAFF, "lena@example.org", full_name="Lena Legal")
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from peacehub.accounts.models import Organization
-from peacehub.accounts.roles import Role
-from peacehub.accounts.tests.factories import OrganizationFactory, member
 from peacehub.notifications.models import Notification
 from peacehub.people.models import ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
@@ -16,21 +13,6 @@ from peacehub.referrals.models import Referral, ReferralEvent
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def legal_aid(db):
-    return OrganizationFactory(name="Commons Legal Aid", kind=Organization.Kind.PROVIDER)
-
-
-@pytest.fixture
-def lena(legal_aid):
-    return member(legal_aid, Role.LEGAL_STAFF, "lena@example.org", full_name="Lena Legal")
-
-
-@pytest.fixture
-def carmen(org_a):
-    return member(org_a, Role.CASE_MANAGER, "carmen@example.org", full_name="Carmen Casemanager")
 
 
 @pytest.fixture
