@@ -18,6 +18,7 @@ from peacehub.accounts.access import (
     has_permission,
     memberships_of,
     organization_ids_with,
+    organizations_with,
     owned_record_for_user,
 )
 from peacehub.accounts.models import Organization
@@ -55,24 +56,24 @@ def get_contact_for_user(user, contact_id: UUID, permission=Permission.VIEW_CONT
 
 
 def incidents_visible_to(user) -> QuerySet:
-    organizations = Organization.objects.filter(
-        pk__in=organization_ids_with(user, Permission.VIEW_INCIDENTS)
-    )
+    # The memberships (with their organizations) are already loaded for the request.
+    organizations = organizations_with(user, Permission.VIEW_INCIDENTS)
     if not organizations:
         return Incident.objects.none()
     if any(o.kind == Organization.Kind.CONVENER for o in organizations):
         return Incident.objects.all()
+    organization_ids = [o.pk for o in organizations]
     # Ids first, so that the incident query needs no join and no DISTINCT.
-    area_ids = set(
+    area_ids = list(
         Organization.community_areas.through.objects.filter(
-            organization__in=organizations
+            organization_id__in=organization_ids
         ).values_list("communityarea_id", flat=True)
     )
     return Incident.objects.filter(
         Q(community_area_id__in=area_ids)
-        | Q(reported_by_organization__in=organizations)
+        | Q(reported_by_organization_id__in=organization_ids)
         | Q(
-            pk__in=IncidentResponse.objects.filter(organization__in=organizations).values(
+            pk__in=IncidentResponse.objects.filter(organization_id__in=organization_ids).values(
                 "incident_id"
             )
         )

@@ -300,6 +300,8 @@ class IncidentResponse(models.Model):
     )
 
     class Meta:
+        # An organization's responses, for its incident list and home pages.
+        indexes = [models.Index(fields=["organization", "incident"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["incident", "organization"], name="one_response_per_organization"
