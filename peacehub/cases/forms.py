@@ -15,7 +15,7 @@ from peacehub.cases.models import (
     ReentryPlan,
     ReentryService,
 )
-from peacehub.people.forms import DateInput
+from peacehub.people.forms import DateInput, reject_future
 
 TEXT_MAX = 2000
 
@@ -27,12 +27,6 @@ def text_field(label, required=True, max_length=TEXT_MAX, rows=4):
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-
-
-def not_future(value, message):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(message)
-    return value
 
 
 class CaseOpenForm(forms.Form):
@@ -70,9 +64,9 @@ class IntakeForm(forms.ModelForm):
         widgets = {"intake_on": DateInput()}
 
     def clean_intake_on(self):
-        return not_future(
-            self.cleaned_data["intake_on"], _("The intake date cannot be in the future.")
-        )
+        day = self.cleaned_data["intake_on"]
+        reject_future(day, _("The intake date cannot be in the future."))
+        return day
 
     def _post_clean(self):
         pass
@@ -105,9 +99,9 @@ class AssessmentForm(forms.Form):
             self.rows.append((self[f"{key}-rating"], self[f"{key}-note"]))
 
     def clean_assessed_on(self):
-        return not_future(
-            self.cleaned_data["assessed_on"], _("An assessment cannot be dated in the future.")
-        )
+        day = self.cleaned_data["assessed_on"]
+        reject_future(day, _("An assessment cannot be dated in the future."))
+        return day
 
     def ratings(self) -> dict[str, tuple[int, str]]:
         return {
@@ -157,9 +151,9 @@ class NoteForm(forms.Form):
         self.fields["written_on"].initial = timezone.localdate()
 
     def clean_written_on(self):
-        return not_future(
-            self.cleaned_data["written_on"], _("A note cannot be dated in the future.")
-        )
+        day = self.cleaned_data["written_on"]
+        reject_future(day, _("A note cannot be dated in the future."))
+        return day
 
 
 class ReentryPlanForm(forms.ModelForm):
@@ -173,9 +167,9 @@ class ReentryPlanForm(forms.ModelForm):
         widgets = {"expected_release_on": DateInput(), "released_on": DateInput()}
 
     def clean_released_on(self):
-        return not_future(
-            self.cleaned_data.get("released_on"), _("A release date cannot be in the future.")
-        )
+        day = self.cleaned_data.get("released_on")
+        reject_future(day, _("A release date cannot be in the future."))
+        return day
 
     def _post_clean(self):
         pass
@@ -190,9 +184,9 @@ class PreReleaseContactForm(forms.ModelForm):
         widgets = {"contacted_on": DateInput()}
 
     def clean_contacted_on(self):
-        return not_future(
-            self.cleaned_data["contacted_on"], _("A contact cannot be in the future.")
-        )
+        day = self.cleaned_data["contacted_on"]
+        reject_future(day, _("A contact cannot be in the future."))
+        return day
 
     def _post_clean(self):
         pass
