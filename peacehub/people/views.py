@@ -68,7 +68,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query,
         "statuses": Status.choices,
-        "areas": CommunityArea.objects.order_by("name").only("number", "name"),
+        "areas": CommunityArea.objects.order_by("name").values_list("number", "name"),
         "selected_status": request.GET.get("status", ""),
         "selected_area": request.GET.get("area", ""),
         "can_create": has_permission(request.user, Permission.EDIT_PEOPLE),

@@ -103,18 +103,23 @@ class ServiceQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a result card shows, in a fixed number of queries."""
+        # Into plain lists (to_attr): a prefetch kept in the related managers makes
+        # Django build one queryset per service and relation, which cost more than
+        # every query of the search page together.
         return self.select_related("organization__organization").prefetch_related(
-            "languages",
-            "phones",
+            models.Prefetch("languages", to_attr="listed_languages"),
+            models.Prefetch("phones", to_attr="listed_phones"),
             models.Prefetch(
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.select_related(
                     "location__community_area"
                 ).order_by("location__name", "id"),
+                to_attr="listed_locations",
             ),
             models.Prefetch(
                 "attributes",
                 queryset=Attribute.objects.select_related("taxonomy_term__taxonomy"),
+                to_attr="listed_attributes",
             ),
         )
 
@@ -177,12 +182,27 @@ class Service(models.Model):
         PeaceHub, or None for a service outside the coalition."""
         return self.organization.organization if self.organization.organization_id else None
 
+    # What a page shows of the service: the lists ServiceQuerySet.for_listing loaded,
+    # or else a query each.
+
+    def _listed(self, attribute: str, manager) -> list:
+        listed = getattr(self, attribute, None)
+        return listed if listed is not None else list(manager.all())
+
+    @property
+    def language_list(self) -> list["Language"]:
+        return self._listed("listed_languages", self.languages)
+
+    @property
+    def phone_list(self) -> list["Phone"]:
+        return self._listed("listed_phones", self.phones)
+
     @property
     def needs(self) -> list[Domain]:
-        """The service's categories of need, from prefetched attributes when present."""
+        """The service's categories of need."""
         codes = {
             a.taxonomy_term.code
-            for a in self.attributes.all()
+            for a in self._listed("listed_attributes", self.attributes)
             if a.taxonomy_term.taxonomy_id == NEEDS_TAXONOMY_ID
         }
         return [domain for domain in Domain if domain.value in codes]
@@ -191,13 +211,15 @@ class Service(models.Model):
     def other_categories(self) -> list["TaxonomyTerm"]:
         return [
             a.taxonomy_term
-            for a in self.attributes.all()
+            for a in self._listed("listed_attributes", self.attributes)
             if a.taxonomy_term.taxonomy_id != NEEDS_TAXONOMY_ID
         ]
 
     @property
     def locations(self) -> list["Location"]:
-        return [link.location for link in self.service_at_locations.all()]
+        return [
+            link.location for link in self._listed("listed_locations", self.service_at_locations)
+        ]
 
 
 class Language(models.Model):

@@ -63,7 +63,7 @@ def service_search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "needs": Domain.choices,
-        "areas": CommunityArea.objects.order_by("name").only("number", "name"),
+        "areas": CommunityArea.objects.order_by("name").values_list("number", "name"),
         "languages": LanguageCode.choices,
         "selected": {
             "need": request.GET.get("need", ""),

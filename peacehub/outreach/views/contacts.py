@@ -84,6 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "preferred_name",
             "community_area__name",
         )
+        # Sorted below: an ORDER BY by name would tempt SQLite into walking the whole
+        # organization by its name index instead of the worker's few people.
+        .order_by()
     )
     now = timezone.now()
     for person in participants:

@@ -2,7 +2,9 @@ import pytest
 from django.urls import reverse
 
 from peacehub.audit.models import AuditEvent
+from peacehub.geo.models import CommunityArea
 from peacehub.people.models import Person, Status
+from peacehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,21 @@ def test_list_and_misspelled_search(client_for, alice, person_a, person_b):
     assert response.status_code == 200
     assert b"Jamal Washington" in response.content
     assert b"Hernandez" not in response.content
+
+
+def test_list_by_community_area_keeps_the_area_chosen(client_for, alice, org_a):
+    englewood = CommunityArea.objects.get(number=68)
+    PersonFactory(organization=org_a, legal_last_name="Inarea", community_area=englewood)
+    PersonFactory(
+        organization=org_a,
+        legal_last_name="Elsewhere",
+        community_area=CommunityArea.objects.get(number=25),
+    )
+    response = client_for(alice).get(reverse("people:list"), {"area": "68"})
+    page = response.content.decode()
+    assert "Inarea" in page and "Elsewhere" not in page
+    assert '<option value="68" selected>Englewood</option>' in page
+    assert page.count(" selected>") == 1
 
 
 VALID = {

@@ -120,6 +120,18 @@ def test_the_page_filters_by_area_number_and_language(client_for, alice, directo
     assert [s.name for s in response.context["page"].object_list] == ["Community health clinic"]
 
 
+def test_the_filters_keep_what_was_chosen(client_for, alice, directory):
+    response = client_for(alice).get(
+        reverse("services:search"), {"need": "housing", "area": "25", "language": "es"}
+    )
+    page = response.content.decode()
+    assert '<option value="housing" selected>Housing</option>' in page
+    assert '<option value="25" selected>Austin</option>' in page
+    assert '<option value="es" selected>Spanish</option>' in page
+    assert page.count(" selected>") == 3
+    assert '<option value="26">West Garfield Park</option>' in page
+
+
 def test_htmx_gets_only_the_results(client_for, alice, directory):
     response = client_for(alice).get(
         reverse("services:search"), {"q": "shelter"}, headers={"HX-Request": "true"}
