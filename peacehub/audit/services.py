@@ -43,8 +43,9 @@ def audit_event_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Runs in the caller's transaction when there is
-    one, so an event is never written for a change that rolled back."""
-    with transaction.atomic():
+    one, so an event is never written for a change that rolled back, and without a
+    savepoint of its own: an event that fails must roll the change back with it."""
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             sequence=head.sequence + 1,

@@ -219,10 +219,8 @@ def contact_create(request: HttpRequest, payload: ContactIn):
     if not form.is_valid():
         return invalid(form.errors)
     person = form.cleaned_data["person"]
-    organization = (
-        person.organization
-        if person
-        else acting_organization(request.user, Permission.LOG_CONTACTS)
+    organization = acting_organization(
+        request.user, Permission.LOG_CONTACTS, person.organization_id if person else None
     )
     try:
         contact = services.contact_log(

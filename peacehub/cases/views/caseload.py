@@ -65,9 +65,10 @@ def _flag(case, today):
 def caseload(request: HttpRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     cases = list(
-        _annotated_cases(
-            cases_visible_to(user).filter(case_manager=user, closed_on__isnull=True)
-        ).select_related("person", "person__community_area")
+        _annotated_cases(cases_visible_to(user).filter(case_manager=user, closed_on__isnull=True))
+        .select_related("person", "person__community_area")
+        # An area's outline is parsed JSON: a millisecond on a caseload, and unused.
+        .defer("person__community_area__boundary")
     )
     referral_counts = referral_counts_for_cases([c.pk for c in cases])
     for case in cases:

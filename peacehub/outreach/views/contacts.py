@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         incidents_visible_to(user)
         .filter(closed_at__isnull=True, occurred_at__gte=timezone.now() - OPEN_INCIDENT_WINDOW)
         .select_related("community_area")
+        .defer("community_area__boundary")
         .order_by("-occurred_at")[:10]
     )
     own_responses = {
@@ -132,43 +133,49 @@ def home(request: HttpRequest) -> HttpResponse:
 def contact_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     people = workable_people(user, Permission.LOG_CONTACTS)
-    initial = {"contact_type": "street"}
-    chosen = None
-    person_id = request.GET.get("person", "")
-    if person_id:
+    if request.method == "POST":
+        form = ContactForm(request.POST, people=people)
+        if form.is_valid():
+            person = form.cleaned_data["person"]
+            try:
+                services.contact_log(
+                    request=request,
+                    organization=acting_organization(
+                        user, Permission.LOG_CONTACTS, person.organization_id if person else None
+                    ),
+                    data=form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Contact logged."))
+                return redirect("outreach:home")
+        chosen = form.cleaned_data.get("person")
+    else:
+        person_id = request.GET.get("person", "")
         chosen = people.filter(pk=person_id).first() if _is_uuid(person_id) else None
-        if chosen is not None:
-            initial["person"] = chosen.pk
-    organization = (
-        chosen.organization if chosen else acting_organization(user, Permission.LOG_CONTACTS)
-    )
-    area = (chosen.community_area if chosen and chosen.community_area else None) or home_area(
-        user, organization
-    )
-    if area is not None:
-        initial["community_area"] = area.pk
-    form = ContactForm(request.POST or None, people=people, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        person = form.cleaned_data["person"]
-        try:
-            services.contact_log(
-                request=request,
-                organization=person.organization if person else organization,
-                data=form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Contact logged."))
-            return redirect("outreach:home")
-    if form.is_bound and form.cleaned_data.get("person"):
-        chosen = form.cleaned_data["person"]
+        form = ContactForm(people=people, initial=_contact_initial(user, chosen))
     return TemplateResponse(
         request,
         "outreach/contact_form.html",
         {"form": form, "chosen": chosen},
         status=400 if form.errors else 200,
     )
+
+
+def _contact_initial(user, chosen: Person | None) -> dict:
+    """The common case pre-set: a street contact, with the chosen person, in their
+    community area, else where the worker works."""
+    initial = {"contact_type": "street"}
+    if chosen is not None:
+        initial["person"] = chosen.pk
+    organization = (
+        chosen.organization if chosen else acting_organization(user, Permission.LOG_CONTACTS)
+    )
+    area = (chosen.community_area if chosen else None) or home_area(user, organization)
+    if area is not None:
+        initial["community_area"] = area.pk
+    return initial
 
 
 def _is_uuid(value: str) -> bool:
