@@ -5,6 +5,7 @@ bench database. Run by run.py, with the bench's environment, as
     python bench/django_side.py cleanup --since ISO-8601 EMAIL...
     python bench/django_side.py demo-only
     python bench/django_side.py reset
+    python bench/django_side.py audit-cost EMAIL
 
 and answers in JSON on stdout. It reads the database directly: it is the bench's own
 tooling, never part of what is measured.
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,12 +25,15 @@ import django
 
 django.setup()
 
+from django.db import transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.dateparse import parse_datetime  # noqa: E402
 
 from peacehub.accounts.models import Organization, User  # noqa: E402
-from peacehub.audit.models import AuditEvent  # noqa: E402
+from peacehub.audit.models import AuditAction, AuditEvent  # noqa: E402
+from peacehub.audit.services import audit_listing  # noqa: E402
 from peacehub.demo.coalition import demo_id  # noqa: E402
 from peacehub.outreach.models import Contact, Incident  # noqa: E402
 from peacehub.people.models import Person, Status  # noqa: E402
@@ -80,6 +85,24 @@ def cleanup(emails: list[str], since: str) -> dict:
     return {"deleted": deleted}
 
 
+def audit_cost(email: str, rounds: int = 200) -> dict:
+    """The server time of the one audit event every person-level page writes (a list
+    of 25 record ids, as the worker's home writes), in milliseconds: the best of
+    `rounds`, each rolled back so the log is not touched. A floor under every audited
+    page that no query or template change removes."""
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(email=email)
+    records = list(Person.objects.order_by("id")[:25])
+    best = float("inf")
+    for _ in range(rounds):
+        with transaction.atomic():
+            started = time.perf_counter()
+            audit_listing(request, AuditAction.LIST, records, record_type="people.person")
+            best = min(best, time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return {"audit_write_ms": round(best * 1000, 3)}
+
+
 def demo_only() -> dict:
     """Whether every organization in the database is a demo one (so the database may be
     emptied and seeded again)."""
@@ -109,6 +132,8 @@ def main() -> None:
     cleanup_parser.add_argument("emails", nargs="+")
     commands.add_parser("demo-only")
     commands.add_parser("reset")
+    audit_parser = commands.add_parser("audit-cost")
+    audit_parser.add_argument("email")
     args = parser.parse_args()
     if args.command == "info":
         answer = info(args.emails)
@@ -116,6 +141,8 @@ def main() -> None:
         answer = cleanup(args.emails, args.since)
     elif args.command == "reset":
         answer = reset()
+    elif args.command == "audit-cost":
+        answer = audit_cost(args.email)
     else:
         answer = demo_only()
     json.dump(answer, sys.stdout)
