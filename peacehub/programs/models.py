@@ -95,9 +95,17 @@ class Enrollment(models.Model):
     enrolled_by = models.ForeignKey(
         _USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The referral this enrollment answers. A plain UUID for now: the referrals app is
-    # being written; it becomes a foreign key to referrals.Referral once that exists.
-    referral_id = models.UUIDField(_("referral"), null=True, blank=True)
+    # The referral this enrollment answers: one the program's organization received
+    # (programs.services checks it). The sender's record of the person stays theirs;
+    # this links our own record to their referral, which closes the loop.
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        verbose_name=_("referral"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
     # The IPV program: the person confirmed participation is voluntary, not
     # court-mandated (the program takes no mandated participants).
     voluntary_confirmed = models.BooleanField(_("participation is voluntary"), default=False)

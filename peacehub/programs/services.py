@@ -28,6 +28,8 @@ from peacehub.programs.models import (
     SessionFormat,
     WorkforceMilestone,
 )
+from peacehub.referrals.access import referrals_received_by
+from peacehub.referrals.models import Referral
 
 # West Englewood, Englewood, Chicago Lawn and South Chicago: the community areas of the
 # IPV pilot (DESIGN.md). Another city names its own in settings.IPV_PILOT_AREAS.
@@ -69,6 +71,24 @@ VOLUNTARY_REQUIRED = gettext_lazy(
 # --- Enrollments ------------------------------------------------------------------------
 
 
+def _answered_referral(user, organization, referral_id) -> Referral | None:
+    """The referral an enrollment answers: one the user's organization received and
+    still sees (under a current consent). Any other id gets the same answer as an
+    unknown one."""
+    if not referral_id:
+        return None
+    referral = (
+        referrals_received_by(user)
+        .filter(pk=referral_id, receiving_organization_id=organization.pk)
+        .first()
+    )
+    if referral is None:
+        raise ValidationError(
+            {"referral_id": _("This referral is not one your organization received.")}
+        )
+    return referral
+
+
 @transaction.atomic
 def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollment:
     person, program = data["person"], data["program"]
@@ -104,7 +124,7 @@ def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollm
         program=program,
         enrolled_on=data["enrolled_on"],
         enrolled_by=request.user,
-        referral_id=data.get("referral_id"),
+        referral=_answered_referral(request.user, organization, data.get("referral_id")),
         voluntary_confirmed=voluntary,
     )
     audit_request(

@@ -54,6 +54,7 @@ from peacehub.programs.models import (
     ProgramSession,
     WorkforceMilestone,
 )
+from peacehub.referrals.access import referrals_received_by
 
 ENROLLMENT_RECORD = "programs.enrollment"
 
@@ -254,6 +255,9 @@ def _enrollment_page(request, enrollment: Enrollment, status=200, **forms) -> Ht
         "can_read_session_notes": can_read_session_notes(user, enrollment),
         "can_read_safety_plan": can_read_safety_plan(user, enrollment),
         "can_write_safety_plan": can_write_safety_plan(user, enrollment),
+        # A link to the referral only while the consent behind it lets us open it.
+        "referral_visible": enrollment.referral_id is not None
+        and referrals_received_by(user).filter(pk=enrollment.referral_id).exists(),
     }
     if can_manage and active:
         context["finish_form"] = forms.get("finish_form") or FinishForm(enrollment=enrollment)

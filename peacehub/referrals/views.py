@@ -17,6 +17,8 @@ from peacehub.cases.access import cases_visible_to
 from peacehub.cases.domains import Domain
 from peacehub.http import paginate, permission_required
 from peacehub.people.access import get_person_for_user
+from peacehub.programs.access import enrollments_visible_to, programs_of
+from peacehub.programs.models import SLUG_OF
 from peacehub.referrals import services
 from peacehub.referrals.access import (
     Side,
@@ -25,7 +27,7 @@ from peacehub.referrals.access import (
     referrals_sent_by,
 )
 from peacehub.referrals.forms import ReferralForm, StepForm
-from peacehub.referrals.models import OPEN_STATUSES, STALE_AFTER_DAYS
+from peacehub.referrals.models import OPEN_STATUSES, STALE_AFTER_DAYS, ReferralStatus
 
 
 def referral_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
@@ -98,24 +100,36 @@ def referral_received(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Steps at which the receiver may enroll the person in one of its programs.
+ENROLLABLE_STATUSES = (
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.FIRST_APPOINTMENT,
+    ReferralStatus.IN_SERVICE,
+)
+
+
 def _detail(request, access, step_form=None, status=200):
     referral = access.referral
     allowed = services.RECEIVER_STEPS if access.side == Side.RECEIVER else services.SENDER_STEPS
     form = step_form or StepForm(referral=referral, allowed=allowed)
-    return TemplateResponse(
-        request,
-        "referrals/referral_detail.html",
-        {
-            "referral": referral,
-            "side": access.side,
-            "shares_phone": access.shares_phone,
-            "consent_current": referral.consent.is_current,
-            "events": referral.events.select_related("by", "by_organization"),
-            "step_form": form,
-            "next_steps": form.fields["status"].choices,
-        },
-        status=status,
-    )
+    context = {
+        "referral": referral,
+        "side": access.side,
+        "shares_phone": access.shares_phone,
+        "consent_current": referral.consent.is_current,
+        "events": referral.events.select_related("by", "by_organization"),
+        "step_form": form,
+        "next_steps": form.fields["status"].choices,
+    }
+    if access.side == Side.RECEIVER:
+        # The receiver's own program records that answer the referral: never shown to
+        # the sender (an enrollment's existence stays inside its organization).
+        context["enrollments"] = enrollments_visible_to(request.user).filter(referral=referral)
+        if referral.status in ENROLLABLE_STATUSES:
+            context["enroll_in"] = [
+                (program, SLUG_OF[program]) for program in programs_of(request.user)
+            ]
+    return TemplateResponse(request, "referrals/referral_detail.html", context, status=status)
 
 
 @require_GET

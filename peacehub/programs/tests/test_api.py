@@ -137,6 +137,15 @@ def test_restricted_fields_are_null_and_named_for_others(api_as, org_a, bob, per
             "referral_id",
             "Enter a valid UUID.",
         ),
+        (
+            {
+                "person": "OURS",
+                "program": "workforce",
+                "referral_id": "00000000-0000-4000-8000-000000000004",
+            },
+            "referral_id",
+            "This referral is not one your organization received.",
+        ),
     ],
 )
 def test_bad_enrollment_payloads_save_nothing(

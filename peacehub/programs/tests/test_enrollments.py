@@ -8,7 +8,8 @@ from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import member
 from peacehub.audit.models import AuditEvent
 from peacehub.geo.models import CommunityArea
-from peacehub.people.tests.factories import PersonFactory
+from peacehub.people.models import ConsentKind
+from peacehub.people.tests.factories import ConsentFactory, PersonFactory
 from peacehub.programs.models import PROGRAM_SLUGS, Enrollment, EnrollmentStatus, Program
 from peacehub.programs.tests.factories import (
     EnrollmentFactory,
@@ -17,6 +18,8 @@ from peacehub.programs.tests.factories import (
     SessionFactory,
     days_ago,
 )
+from peacehub.referrals.models import ReferralStatus
+from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,33 @@ def test_workforce_staff_enroll_a_participant(client_for, wes, person_a):
     assert "Jamal" in page.content.decode()
 
 
+@pytest.fixture
+def received(person_a, legal_aid):
+    """A referral of organization A's participant to the legal aid provider, accepted
+    there, under a current consent naming the provider."""
+    consent = ConsentFactory(person=person_a, kind=ConsentKind.SHARE, recipient=legal_aid)
+    return ReferralFactory(
+        person=person_a,
+        service=coalition_service(legal_aid),
+        consent=consent,
+        status=ReferralStatus.ACCEPTED,
+    )
+
+
+@pytest.fixture
+def lenas_client(client_for, lena, legal_aid):
+    """Legal staff of the provider, who keep their own record of the referred person."""
+    PersonFactory(organization=legal_aid, legal_first_name="Jamal", legal_last_name="Provider")
+    return client_for(lena)
+
+
+def _enroll_answering(client, person, referral_id):
+    return client.post(
+        reverse("programs:enroll", args=["legal"]),
+        {"person": person.pk, "enrolled_on": today(), "referral_id": referral_id},
+    )
+
+
 def test_the_enroll_form_prefills_the_person_and_the_referral(client_for, wes, person_a):
     referral = "11111111-2222-4333-8444-555555555555"
     response = client_for(wes).get(
@@ -69,13 +99,76 @@ def test_the_enroll_form_prefills_the_person_and_the_referral(client_for, wes, p
     assert f'value="{referral}"' in content
 
 
-def test_an_enrollment_keeps_the_referral_it_answers(client_for, wes, person_a):
-    referral = "11111111-2222-4333-8444-555555555555"
-    client_for(wes).post(
-        reverse("programs:enroll", args=["workforce"]),
-        {"person": person_a.pk, "enrolled_on": today(), "referral_id": referral},
+def test_the_receiver_enrolls_from_the_referral_and_the_enrollment_keeps_it(
+    lenas_client, legal_aid, received
+):
+    own_record = legal_aid.people.get()
+    referral_page = lenas_client.get(reverse("referrals:detail", args=[received.pk]))
+    enroll_url = reverse("programs:enroll", args=["legal"]) + f"?referral={received.pk}"
+    assert enroll_url in referral_page.content.decode()
+
+    response = _enroll_answering(lenas_client, own_record, received.pk)
+    enrollment = Enrollment.objects.get()
+    assert response.status_code == 302
+    assert (enrollment.referral, enrollment.person) == (received, own_record)
+    page = lenas_client.get(reverse("programs:enrollment", args=[enrollment.pk])).content.decode()
+    assert reverse("referrals:detail", args=[received.pk]) in page
+    referral_page = lenas_client.get(reverse("referrals:detail", args=[received.pk]))
+    assert reverse("programs:enrollment", args=[enrollment.pk]) in referral_page.content.decode()
+
+
+def test_the_sender_never_sees_the_receivers_enrollment(
+    client_for, carmen, lenas_client, legal_aid, received
+):
+    _enroll_answering(lenas_client, legal_aid.people.get(), received.pk)
+    enrollment = Enrollment.objects.get()
+    page = client_for(carmen).get(reverse("referrals:detail", args=[received.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert str(enrollment.pk) not in content and "In our programs" not in content
+
+
+def test_after_revocation_the_enrollment_no_longer_links_to_the_referral(
+    lenas_client, legal_aid, received
+):
+    _enroll_answering(lenas_client, legal_aid.people.get(), received.pk)
+    enrollment = Enrollment.objects.get()
+    received.consent.revoked_at = timezone.now()
+    received.consent.save(update_fields=["revoked_at"])
+    page = lenas_client.get(reverse("programs:enrollment", args=[enrollment.pk])).content.decode()
+    assert "Answers a referral" in page
+    assert reverse("referrals:detail", args=[received.pk]) not in page
+
+
+@pytest.mark.parametrize("which", ["unknown", "not_received", "revoked", "malformed"])
+def test_an_enrollment_answers_only_a_referral_its_organization_received(
+    client_for, lenas_client, wes, legal_aid, received, which
+):
+    """Bad input: an id that is not a referral this organization sees gets one clear
+    answer, and nothing is saved."""
+    client, person, referral_id = lenas_client, legal_aid.people.get(), received.pk
+    program = "legal"
+    if which == "unknown":
+        referral_id = UNKNOWN_ID
+    elif which == "not_received":  # organization A's workforce staff: A sent it
+        client, person, program = client_for(wes), received.person, "workforce"
+    elif which == "revoked":
+        received.consent.revoked_at = timezone.now()
+        received.consent.save(update_fields=["revoked_at"])
+    else:
+        referral_id = "nope"
+    response = client.post(
+        reverse("programs:enroll", args=[program]),
+        {"person": person.pk, "enrolled_on": today(), "referral_id": referral_id},
     )
-    assert str(Enrollment.objects.get().referral_id) == referral
+    assert response.status_code == 400
+    message = (
+        "valid UUID"
+        if which == "malformed"
+        else "This referral is not one your organization received."
+    )
+    assert message in response.content.decode()
+    assert not Enrollment.objects.exists()
 
 
 @pytest.mark.parametrize("person", ["other_org", "unknown", "malformed"])
