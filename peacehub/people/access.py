@@ -19,7 +19,6 @@ from enum import StrEnum
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from peacehub.accounts.access import (
@@ -94,8 +93,10 @@ def people_shared_with(user, queryset: PersonQuerySet | None = None) -> PersonQu
     organization_ids = organization_ids_with(user, Permission.VIEW_SHARED_PEOPLE)
     if not organization_ids:
         return queryset.none()
-    shares = _current_shares_for(organization_ids).filter(person=OuterRef("pk"))
-    return queryset.exclude(organization_id__in=organization_ids).filter(Exists(shares))
+    # A semi-join from the few current shares to their people: an EXISTS per person
+    # made the database test every person of the coalition for a share.
+    shared_ids = _current_shares_for(organization_ids).values("person_id")
+    return queryset.exclude(organization_id__in=organization_ids).filter(pk__in=shared_ids)
 
 
 def fields_for_owner(user, person: Person) -> frozenset[PersonField]:

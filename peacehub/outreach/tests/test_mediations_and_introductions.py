@@ -216,3 +216,31 @@ def test_supervisor_sees_own_numbers_only(
     assert "Charlie Other" not in rows
     assert [i.case_manager for i in response.context["pending_introductions"]] == [carmen]
     assert "Jamal" not in response.content.decode()
+
+
+def test_supervisor_counts_contacts_in_the_local_week_they_happened(
+    client_for, bob, alice, person_a
+):
+    """Weeks start on Monday at midnight in the coalition's time zone: a contact late on
+    Sunday night counts in the week before, one just after midnight in the new week."""
+    from peacehub.outreach.tests.factories import ContactFactory
+
+    this_monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    midnight = timezone.make_aware(datetime.datetime.combine(this_monday, datetime.time()))
+    for moment in (
+        midnight - datetime.timedelta(minutes=30),  # Sunday 23:30: last week
+        midnight - datetime.timedelta(days=6, hours=23),  # Monday 01:00: last week too
+        midnight + datetime.timedelta(minutes=30),  # Monday 00:30: this week
+        midnight - datetime.timedelta(weeks=7, minutes=1),  # before the eighth week: not shown
+    ):
+        if moment <= timezone.now():
+            ContactFactory(person=person_a, worker=alice, occurred_at=moment)
+    response = client_for(bob).get(reverse("outreach:supervisor"))
+    assert response.context["weeks"][-2:] == [
+        this_monday - datetime.timedelta(weeks=1),
+        this_monday,
+    ]
+    weekly = dict(response.context["contact_rows"])["Alice Outreach"]
+    this_week = 1 if midnight + datetime.timedelta(minutes=30) <= timezone.now() else 0
+    assert weekly[-2:] == [2, this_week]
+    assert sum(weekly) == 2 + this_week

@@ -5,8 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from peacehub.accounts.access import (
     organizations_with,
     role_has_permission,
 )
-from peacehub.accounts.models import Membership
+from peacehub.accounts.models import Membership, User
 from peacehub.accounts.roles import Permission
 from peacehub.http import permission_required
 from peacehub.outreach.forms import DutyShiftForm
@@ -41,26 +40,38 @@ def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _contacts_per_worker_per_week(organization_ids, today):
     first_week = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
-    since = timezone.make_aware(datetime.datetime.combine(first_week, datetime.time()))
+    weeks = [first_week + datetime.timedelta(weeks=n) for n in range(WEEKS + 1)]
+    # Weeks as moments (local midnight on Mondays), counted in one pass: the database
+    # only compares timestamps. Grouping by local day instead made SQLite convert the
+    # time zone of every contact in Python (a quarter of a second at 20,000 people).
+    bounds = [_local_midnight(week) for week in weeks]
+    weeks.pop()
+    per_week = {
+        f"week_{n}": Count(
+            "worker", filter=Q(occurred_at__gte=bounds[n], occurred_at__lt=bounds[n + 1])
+        )
+        for n in range(WEEKS)
+    }
     rows = (
-        Contact.objects.filter(organization_id__in=organization_ids, occurred_at__gte=since)
-        .annotate(day=TruncDate("occurred_at"))
-        .values("worker_id", "worker__full_name", "day")
-        .annotate(total=Count("pk"))
+        Contact.objects.filter(
+            organization_id__in=organization_ids,
+            occurred_at__gte=bounds[0],
+            occurred_at__lt=bounds[-1],
+        )
+        .values("worker_id")
+        .annotate(**per_week)
         .order_by()
     )
-    weeks = [first_week + datetime.timedelta(weeks=n) for n in range(WEEKS)]
-    # By worker id: two workers may share a name.
-    table: dict = defaultdict(lambda: dict.fromkeys(weeks, 0))
-    names = {}
-    for row in rows:
-        names[row["worker_id"]] = row["worker__full_name"]
-        table[row["worker_id"]][_week_start(row["day"])] += row["total"]
-    return weeks, sorted(
-        (names[worker_id], [counts[w] for w in weeks]) for worker_id, counts in table.items()
-    )
+    counts = {row["worker_id"]: [row[f"week_{n}"] for n in range(WEEKS)] for row in rows}
+    names = dict(User.objects.filter(pk__in=counts).values_list("pk", "full_name"))
+    # By worker id (two workers may share a name), sorted by name.
+    return weeks, sorted((names[worker_id], weekly) for worker_id, weekly in counts.items())
 
 
 def _response_times_by_area(organization_ids, now):
