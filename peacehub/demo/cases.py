@@ -26,7 +26,8 @@ few consents were revoked after the referral, so the sender sees the warning.
 Re-entry. About 5% of those in case management, and a few only identified, are still
 incarcerated (the facilities named are public institutions): a plan with the expected
 release date, a few days to five months ahead, pre-release contacts and the services
-lined up for the first week home.
+lined up for the first week home. From the day the plan began, their outreach contacts
+are calls and pre-release visits only.
 
 casemanager@'s first participants in case management (DEMO_CASES, by their place in
 the caseload) get chosen stories, so that every demo sign-in sees each screen with
@@ -72,6 +73,7 @@ from peacehub.demo.bulk import insert_rows
 from peacehub.demo.caseloads import DEMO_CASE_MANAGER_SLOT, CaseloadPlan
 from peacehub.demo.coalition import PROVIDERS, Coalition, demo_id
 from peacehub.demo.services import PROVIDER_SERVICES
+from peacehub.outreach.models import Contact, ContactType
 from peacehub.people.models import Consent, ConsentKind, Gender, Person, Status, StatusChange
 from peacehub.referrals.models import NEXT_STEPS, Referral, ReferralEvent, ReferralStatus
 from peacehub.services.models import Attribute, Service, ServiceArea, ServiceStatus, need_term_id
@@ -525,6 +527,9 @@ class CaseGenerator:
         self.domains = [key for key in self.keys if key in Domain.values]
         self.services = list(services)
         self.by_name = {s.name: s for s in self.services}
+        # Person id -> the day their re-entry plan began: they were inside from then on,
+        # so their street contacts since then go (end_street_contacts).
+        self.inside_since: dict[uuid.UUID, date] = {}
         # Receiving organization -> the staff who act on referrals there; the
         # well-known sign-ins (legal@, clinician@…) act on casemanager@'s.
         self.receivers = {
@@ -985,6 +990,7 @@ class CaseGenerator:
         plan_id = demo_id(f"{person.id}/reentry")
         facilities = WOMEN_FACILITIES if person.gender == Gender.WOMAN else MEN_FACILITIES
         created_on = min(max(since, self._ago(rng.randint(20, 120))), self._ago(1))
+        self.inside_since[person.id] = created_on
         rows.add(
             ReentryPlan,
             plan_id,
@@ -1033,6 +1039,18 @@ class CaseGenerator:
                 day,
                 status,
             )
+
+    def end_street_contacts(self) -> None:
+        """The outreach contacts seeded for someone while they were inside, other than
+        calls and pre-release visits, are removed: nobody meets a person on the
+        corner who is in prison. (Their contacts were seeded before their plan; those
+        people are skipped on a later run, so this runs once for each.)"""
+        for person_id, day in self.inside_since.items():
+            inside = datetime.combine(day, time(), tzinfo=self.tz)
+            Contact.objects.filter(person_id=person_id, occurred_at__gte=inside).exclude(
+                contact_type__in=[ContactType.PHONE, ContactType.PRE_RELEASE]
+            ).delete()
+        self.inside_since.clear()
 
     def identified_reentry(self, i: int, person: PersonRow, rows: Rows) -> None:
         """A few of those only identified are still incarcerated; their outreach worker
@@ -1107,6 +1125,7 @@ def cases_seed(*, coalition: Coalition, plan: CaseloadPlan, now: datetime) -> in
         ]
         if not managed:
             rows.insert()
+            generator.end_street_contacts()
             continue
         managed_ids = [p.id for p in managed]
         # When they came into case management, and their current consents to share.
@@ -1139,4 +1158,5 @@ def cases_seed(*, coalition: Coalition, plan: CaseloadPlan, now: datetime) -> in
             )
             opened += 1
         rows.insert()
+        generator.end_street_contacts()
     return opened

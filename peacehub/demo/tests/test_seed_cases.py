@@ -27,6 +27,7 @@ from peacehub.cases.models import (
 )
 from peacehub.cases.services import current_template
 from peacehub.demo.tests.conftest import seed
+from peacehub.outreach.models import Contact, ContactType
 from peacehub.people.models import Consent, ConsentKind, Person, Status
 from peacehub.referrals.access import referrals_received_by, referrals_sent_by
 from peacehub.referrals.models import (
@@ -238,6 +239,18 @@ def test_reentry_plans(seeded):
         assert all(1 <= s.day_after_release <= 7 for s in plan.services.all())
     # Those still inside are not referred anywhere yet.
     assert not Referral.objects.filter(person__reentry_plans__isnull=False).exists()
+    # Nor met on the street since their plan began: only calls and pre-release visits.
+    inside = 0
+    for plan in plans:
+        since = timezone.localtime(plan.created_at).replace(hour=0, minute=0, second=0)
+        kinds = set(
+            Contact.objects.filter(person=plan.person, occurred_at__gte=since).values_list(
+                "contact_type", flat=True
+            )
+        )
+        assert kinds <= {ContactType.PHONE, ContactType.PRE_RELEASE}, plan.person
+        inside += bool(kinds)
+    assert inside, "no one inside was called or visited"
 
 
 def test_the_demo_sign_ins_see_data(seeded, client):
