@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VAR = ROOT / "var" / "bench"
 RESULTS = BENCH / "results.json"
+RESULTS_POSTGRES = BENCH / "results-postgresql.json"
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.parent / "gunicorn"
 DEFAULT_PEOPLE = 20_000
@@ -291,7 +292,12 @@ def options() -> argparse.Namespace:
         parser.error(f"no measurement named {', '.join(sorted(unknown))}")
     args.measurements = [m for m in MEASUREMENTS if not names or m.name in names]
     full = args.people == DEFAULT_PEOPLE and not names and not args.quick
-    args.output = args.output or (RESULTS if full else VAR / "results.json")
+    # A full run's figures are committed: SQLite's (the default) in results.json, and
+    # PostgreSQL's beside them, so that neither replaces the other.
+    committed = (
+        RESULTS_POSTGRES if os.environ.get("DATABASE_URL", "").startswith("postgres") else RESULTS
+    )
+    args.output = args.output or (committed if full else VAR / "results.json")
     return args
 
 
