@@ -77,7 +77,7 @@ class ServiceForm(forms.ModelForm):
     )
     community_areas = AreasField(
         label=_("Community areas served"),
-        queryset=CommunityArea.objects.order_by("name"),
+        queryset=CommunityArea.objects.defer("boundary").order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
