@@ -1,11 +1,13 @@
 import csv
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -30,7 +32,9 @@ from peacehub.people.forms import (
 )
 from peacehub.people.models import Person, Status
 from peacehub.people.search import people_matching
+from peacehub.programs.models import PROGRAM_SLUGS
 from peacehub.programs.summary import programs_summary
+from peacehub.referrals.access import packet_person_fields, received_referral
 
 PERSON_RECORD = "people.person"
 
@@ -118,7 +122,22 @@ def shared_person_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.EDIT_PEOPLE)
 def person_create(request: HttpRequest) -> HttpResponse:
     organizations = organizations_with(request.user, Permission.EDIT_PEOPLE)
-    form = PersonForm(request.POST or None, organizations=organizations)
+    # Someone another organization referred to us: our own record starts from what the
+    # referral packet shows, and the program enrollment follows.
+    params = request.POST if request.method == "POST" else request.GET
+    referral = received_referral(request.user, params.get("referral", ""))
+    program_slug = params.get("program", "") if params.get("program", "") in PROGRAM_SLUGS else ""
+    if referral is not None:
+        organizations = [
+            o for o in organizations if o.pk == referral.referral.receiving_organization_id
+        ]
+        if not organizations:
+            raise PermissionDenied
+    form = PersonForm(
+        request.POST or None,
+        organizations=organizations,
+        initial=packet_person_fields(referral) if referral is not None else None,
+    )
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data.get("organization") or organizations[0]
         data = form.person_data()
@@ -127,8 +146,23 @@ def person_create(request: HttpRequest) -> HttpResponse:
             data["outreach_worker"] = request.user
         person = services.person_create(request=request, organization=organization, data=data)
         messages.success(request, _("%(name)s was added.") % {"name": person.display_name})
+        if referral is not None and program_slug:
+            return redirect(
+                reverse("programs:enroll", args=[program_slug])
+                + "?"
+                + urlencode({"person": person.pk, "referral": referral.referral.pk})
+            )
         return redirect("people:detail", person_id=person.pk)
-    return TemplateResponse(request, "people/person_form.html", {"form": form, "creating": True})
+    return TemplateResponse(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "referral": referral.referral if referral is not None else None,
+            "program_slug": program_slug,
+        },
+    )
 
 
 @require_GET

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from peacehub.accounts.access import has_permission, organization_ids_with
+from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.http import paginate
@@ -54,7 +55,7 @@ from peacehub.programs.models import (
     ProgramSession,
     WorkforceMilestone,
 )
-from peacehub.referrals.access import referrals_received_by
+from peacehub.referrals.access import received_referral, referrals_received_by
 
 ENROLLMENT_RECORD = "programs.enrollment"
 
@@ -216,6 +217,9 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
         if _is_uuid(referral_id):
             initial["referral_id"] = referral_id
         form = EnrollmentForm(initial=initial, program=program, people=people)
+    # The referral being answered, for the receiver: whom it is about, and a way to
+    # add them to the organization's own records first.
+    answered = received_referral(request.user, form["referral_id"].value() or "")
     return TemplateResponse(
         request,
         "programs/enrollment_form.html",
@@ -225,6 +229,11 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
             "program_slug": program_slug,
             "chosen": chosen,
             "pilot_areas": program == Program.IPV,
+            "answered": answered.referral if answered is not None else None,
+            "can_add_person": answered is not None
+            and has_permission(
+                request.user, Permission.EDIT_PEOPLE, answered.referral.receiving_organization_id
+            ),
         },
         status=400 if form.errors else 200,
     )

@@ -74,3 +74,34 @@ def get_referral_for_user(user, referral_id: UUID) -> ReferralAccess:
     if referral is not None:
         return ReferralAccess(base.get(pk=referral.pk), Side.RECEIVER)
     raise Http404
+
+
+def received_referral(user, referral_id) -> ReferralAccess | None:
+    """A referral the user's organization received and still sees (consent current),
+    or None for any other id: the receiving side only."""
+    try:
+        referral_id = UUID(str(referral_id))
+    except ValueError:
+        return None
+    referral = (
+        referrals_received_by(user)
+        .select_related("person", "sending_organization", "consent")
+        .filter(pk=referral_id)
+        .first()
+    )
+    return ReferralAccess(referral, Side.RECEIVER) if referral is not None else None
+
+
+def packet_person_fields(access: ReferralAccess) -> dict:
+    """What the packet shows of the person, as the fields of the receiver's own record
+    of them: names and language, and the phone only when the consent shares it."""
+    person = access.referral.person
+    fields = {
+        "legal_first_name": person.legal_first_name,
+        "legal_last_name": person.legal_last_name,
+        "preferred_name": person.preferred_name,
+        "preferred_language": person.preferred_language,
+    }
+    if access.shares_phone and person.phone:
+        fields["phone"] = person.phone
+    return fields

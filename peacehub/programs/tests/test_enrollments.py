@@ -8,7 +8,7 @@ from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import member
 from peacehub.audit.models import AuditEvent
 from peacehub.geo.models import CommunityArea
-from peacehub.people.models import ConsentKind
+from peacehub.people.models import ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory, PersonFactory
 from peacehub.programs.models import PROGRAM_SLUGS, Enrollment, EnrollmentStatus, Program
 from peacehub.programs.tests.factories import (
@@ -115,6 +115,72 @@ def test_the_receiver_enrolls_from_the_referral_and_the_enrollment_keeps_it(
     assert reverse("referrals:detail", args=[received.pk]) in page
     referral_page = lenas_client.get(reverse("referrals:detail", args=[received.pk]))
     assert reverse("programs:enrollment", args=[enrollment.pk]) in referral_page.content.decode()
+
+
+def test_the_receiver_adds_the_referred_person_from_the_packet_then_enrolls_them(
+    client_for, lena, legal_aid, received
+):
+    """No record of the person at the provider yet: the enroll page offers to add
+    them, the form starts from the packet, and the enrollment follows."""
+    client = client_for(lena)
+    enroll = client.get(
+        reverse("programs:enroll", args=["legal"]) + f"?referral={received.pk}"
+    ).content.decode()
+    assert "This enrollment answers the referral of Jamal Washington" in enroll
+    add_url = reverse("people:create") + f"?referral={received.pk}&amp;program=legal"
+    assert add_url in enroll
+
+    form = client.get(add_url.replace("&amp;", "&")).content.decode()
+    assert 'value="Jamal"' in form and 'value="Washington"' in form
+    response = client.post(
+        reverse("people:create"),
+        {
+            "referral": received.pk,
+            "program": "legal",
+            "legal_first_name": "Jamal",
+            "legal_last_name": "Washington",
+            "gender": "man",
+            "preferred_language": "en",
+        },
+    )
+    own_record = legal_aid.people.get()
+    assert own_record.pk != received.person_id
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("programs:enroll", args=["legal"])
+        + f"?person={own_record.pk}&referral={received.pk}"
+    )
+    _enroll_answering(client, own_record, received.pk)
+    assert Enrollment.objects.get().referral == received
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_the_packet_fills_in_the_phone_only_when_the_consent_shares_it(
+    client_for, lena, legal_aid, received, shared
+):
+    received.person.phone = "(773) 555-0142"
+    received.person.save(update_fields=["phone"])
+    received.consent.scope = [ShareScope.PHONE] if shared else []
+    received.consent.save(update_fields=["scope"])
+    form = client_for(lena).get(reverse("people:create") + f"?referral={received.pk}")
+    assert ("555-0142" in form.content.decode()) is shared
+
+
+def test_a_referral_that_is_not_ours_fills_in_nothing(client_for, charlie, received):
+    """Another partner's staff (or anyone but the receiver) get the plain form: the
+    referral's person is not named."""
+    form = client_for(charlie).get(reverse("people:create") + f"?referral={received.pk}")
+    assert form.status_code == 200
+    assert 'value="Washington"' not in form.content.decode()
+    assert "Jamal" not in form.content.decode()
+
+
+def test_after_revocation_the_packet_fills_in_nothing(client_for, lena, received):
+    received.consent.revoked_at = timezone.now()
+    received.consent.save(update_fields=["revoked_at"])
+    form = client_for(lena).get(reverse("people:create") + f"?referral={received.pk}")
+    assert 'value="Washington"' not in form.content.decode()
+    assert "Jamal" not in form.content.decode()
 
 
 def test_the_sender_never_sees_the_receivers_enrollment(
