@@ -67,7 +67,7 @@ def get_service_for_user(user, service_id: UUID, queryset: QuerySet | None = Non
     if not can_use_directory(user):
         raise PermissionDenied
     if queryset is None:
-        queryset = Service.objects.for_listing()
+        queryset = Service.objects.for_detail()
     service = queryset.filter(pk=service_id).first()
     if service is None:
         raise Http404

@@ -33,6 +33,10 @@ def need_term_id(code: str) -> uuid.UUID:
     return uuid.uuid5(DIRECTORY_NAMESPACE, f"peacehub-needs/{code}")
 
 
+# Each need's term id, in the order of Domain.
+_NEED_TERMS = [(need_term_id(domain.value), domain) for domain in Domain]
+
+
 class ServiceStatus(models.TextChoices):
     # The values are HSDS's own, space included.
     ACTIVE = "active", _("Active")
@@ -101,8 +105,11 @@ class ServiceQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def for_listing(self):
-        """Everything a result card shows, in a fixed number of queries."""
+    def for_listing(self, *, attributes=None):
+        """Everything a result card shows, in a fixed number of queries. A card's
+        needs come from the attributes' term ids alone (Service.needs)."""
+        if attributes is None:
+            attributes = Attribute.objects.only("id", "service_id", "taxonomy_term_id")
         # Into plain lists (to_attr): a prefetch kept in the related managers makes
         # Django build one queryset per service and relation, which cost more than
         # every query of the search page together.
@@ -111,16 +118,18 @@ class ServiceQuerySet(models.QuerySet):
             models.Prefetch("phones", to_attr="listed_phones"),
             models.Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related(
-                    "location__community_area"
-                ).order_by("location__name", "id"),
+                queryset=ServiceAtLocation.objects.select_related("location__community_area")
+                .defer("location__community_area__boundary")
+                .order_by("location__name", "id"),
                 to_attr="listed_locations",
             ),
-            models.Prefetch(
-                "attributes",
-                queryset=Attribute.objects.select_related("taxonomy_term__taxonomy"),
-                to_attr="listed_attributes",
-            ),
+            models.Prefetch("attributes", queryset=attributes, to_attr="listed_attributes"),
+        )
+
+    def for_detail(self):
+        """A service's page: the card's lists, and every category with its name."""
+        return self.for_listing(
+            attributes=Attribute.objects.select_related("taxonomy_term__taxonomy")
         )
 
 
@@ -199,13 +208,10 @@ class Service(models.Model):
 
     @property
     def needs(self) -> list[Domain]:
-        """The service's categories of need."""
-        codes = {
-            a.taxonomy_term.code
-            for a in self._listed("listed_attributes", self.attributes)
-            if a.taxonomy_term.taxonomy_id == NEEDS_TAXONOMY_ID
-        }
-        return [domain for domain in Domain if domain.value in codes]
+        """The service's categories of need: the needs taxonomy's terms have ids made
+        from the Domain codes (need_term_id), so the term rows are not needed."""
+        term_ids = {a.taxonomy_term_id for a in self._listed("listed_attributes", self.attributes)}
+        return [domain for term_id, domain in _NEED_TERMS if term_id in term_ids]
 
     @property
     def other_categories(self) -> list["TaxonomyTerm"]:
