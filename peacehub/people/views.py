@@ -35,6 +35,7 @@ from peacehub.people.search import people_matching
 from peacehub.programs.models import PROGRAM_SLUGS
 from peacehub.programs.summary import programs_summary
 from peacehub.referrals.access import packet_person_fields, received_referral
+from peacehub.referrals.services import referral_read
 
 PERSON_RECORD = "people.person"
 
@@ -138,6 +139,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
         organizations=organizations,
         initial=packet_person_fields(referral) if referral is not None else None,
     )
+    if referral is not None and request.method == "GET":
+        referral_read(request, referral, view="person_create")
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data.get("organization") or organizations[0]
         data = form.person_data()

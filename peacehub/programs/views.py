@@ -56,6 +56,7 @@ from peacehub.programs.models import (
     WorkforceMilestone,
 )
 from peacehub.referrals.access import received_referral, referrals_received_by
+from peacehub.referrals.services import referral_read
 
 ENROLLMENT_RECORD = "programs.enrollment"
 
@@ -220,6 +221,8 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
     # The referral being answered, for the receiver: whom it is about, and a way to
     # add them to the organization's own records first.
     answered = received_referral(request.user, form["referral_id"].value() or "")
+    if answered is not None:
+        referral_read(request, answered, view="enroll")
     return TemplateResponse(
         request,
         "programs/enrollment_form.html",

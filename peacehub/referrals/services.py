@@ -42,6 +42,19 @@ SENDER_STEPS = {ReferralStatus.CLOSED}
 NEEDS_NOTE = {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
 
 
+def referral_read(request, access, **detail) -> None:
+    """The audit event of a page that shows a referral, or its packet (the receiver's
+    new record filled in from it, an enrollment that answers it): a read of the
+    person's record, logged for the organization that owns it."""
+    audit_request(
+        request,
+        AuditAction.VIEW,
+        access.referral,
+        organization_id=str(access.referral.sending_organization_id),
+        detail={"side": access.side, "person": str(access.referral.person_id), **detail},
+    )
+
+
 def current_share_consents(person, organization):
     return Consent.objects.current().filter(
         person=person, kind=ConsentKind.SHARE, recipient=organization

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
-from peacehub.audit.services import audit_listing, audit_request
+from peacehub.audit.services import audit_listing
 from peacehub.cases.access import cases_visible_to
 from peacehub.cases.domains import Domain
 from peacehub.http import paginate, permission_required
@@ -135,13 +135,7 @@ def _detail(request, access, step_form=None, status=200):
 @require_GET
 def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     access = get_referral_for_user(request.user, referral_id)
-    audit_request(
-        request,
-        AuditAction.VIEW,
-        access.referral,
-        organization_id=str(access.referral.sending_organization_id),
-        detail={"side": access.side, "person": str(access.referral.person_id)},
-    )
+    services.referral_read(request, access)
     return _detail(request, access)
 
 

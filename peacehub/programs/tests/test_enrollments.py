@@ -154,6 +154,18 @@ def test_the_receiver_adds_the_referred_person_from_the_packet_then_enrolls_them
     assert Enrollment.objects.get().referral == received
 
 
+def test_reading_the_packet_to_add_or_enroll_is_in_the_audit_log(
+    client_for, lena, charlie, received
+):
+    client_for(lena).get(reverse("people:create") + f"?referral={received.pk}")
+    client_for(lena).get(reverse("programs:enroll", args=["legal"]) + f"?referral={received.pk}")
+    client_for(charlie).get(reverse("people:create") + f"?referral={received.pk}")
+    reads = AuditEvent.objects.filter(action="view", record_id=str(received.pk))
+    assert sorted(e.detail["view"] for e in reads) == ["enroll", "person_create"]
+    assert {e.actor_email for e in reads} == {lena.email}
+    assert {e.organization_id for e in reads} == {str(received.sending_organization_id)}
+
+
 @pytest.mark.parametrize("shared", [True, False])
 def test_the_packet_fills_in_the_phone_only_when_the_consent_shares_it(
     client_for, lena, legal_aid, received, shared
