@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from peacehub.accounts.access import organizations_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction, AuditEvent
-from peacehub.http import paginate, permission_required
+from peacehub.http import paginate_uncounted, permission_required
 
 
 @require_GET
@@ -29,7 +29,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if record:
         events = events.filter(record_id=record)
     names = {str(o.pk): o.name for o in organizations}
-    page = paginate(request, events, per_page=50)
+    page = paginate_uncounted(request, events, per_page=50)
     for event in page.object_list:
         event.organization_name = names.get(event.organization_id, "")
     return TemplateResponse(

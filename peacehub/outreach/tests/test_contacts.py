@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -172,6 +173,33 @@ def test_contact_list_shows_own_organization_only(client_for, alice, person_a, p
     assert "ours" in content
     assert "theirs" not in content
     assert "Luis" not in content
+
+
+def test_contact_list_pages_through_without_counting_every_contact(client_for, alice, person_a):
+    """A year of an organization's contacts is long: the list goes page by page,
+    newest first, and never counts them all."""
+    now = timezone.now()
+    for n in range(27):
+        ContactFactory(
+            person=person_a,
+            worker=alice,
+            occurred_at=now - datetime.timedelta(hours=n + 1),
+            note=f"visit {n:02d}",
+        )
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("outreach:contacts")).content.decode()
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    assert "visit 00" in first and "visit 24" in first and "visit 25" not in first
+    assert "Page 1" in first and "Page 1 of" not in first
+    assert "page=2" in first and "Previous" not in first
+
+    second = client.get(reverse("outreach:contacts"), {"page": "2"}).content.decode()
+    assert "visit 25" in second and "visit 26" in second and "visit 24" not in second
+    assert "page=1" in second and "page=3" not in second
+
+    beyond = client.get(reverse("outreach:contacts"), {"page": "nine"}).content.decode()
+    assert "visit 00" in beyond  # an unreadable page number is the first page
 
 
 def test_person_page_shows_recent_contacts_and_the_log_button(client_for, alice, person_a):

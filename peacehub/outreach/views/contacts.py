@@ -16,7 +16,7 @@ from peacehub.accounts.access import has_permission, organizations_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
-from peacehub.http import paginate, permission_required
+from peacehub.http import paginate_uncounted, permission_required
 from peacehub.outreach import services
 from peacehub.outreach.access import (
     contacts_visible_to,
@@ -197,7 +197,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         contacts = contacts.filter(person_id=person_id)
     if request.GET.get("mine") == "1":
         contacts = contacts.filter(worker=request.user)
-    page = paginate(request, contacts.order_by("-occurred_at"))
+    page = paginate_uncounted(request, contacts.order_by("-occurred_at"))
     audit_listing(
         request,
         AuditAction.LIST,
