@@ -404,3 +404,71 @@ def test_supervisor_sets_shifts_of_own_workers_only(client_for, bob, alice, char
         .status_code
         == 403
     )
+
+
+def _shift_not_now(user):
+    """A shift three days from now: never covering this moment."""
+    later = timezone.localtime() + datetime.timedelta(days=3)
+    return DutyShift.objects.create(
+        membership=user.memberships.get(),
+        weekday=later.weekday(),
+        starts_at=datetime.time(10, 0),
+        ends_at=datetime.time(11, 0),
+    )
+
+
+def test_the_duty_page_says_who_an_alert_would_reach_now(client_for, bob, alice, org_a):
+    always_on_duty(alice, org_a)
+    carl = member(org_a, Role.OUTREACH_WORKER, "carl@example.org", full_name="Carl Later")
+    _shift_not_now(carl)
+    page = client_for(bob).get(reverse("outreach:duty"))
+    on_duty = [m.user for m in page.context["on_duty"]]
+    assert on_duty == [alice]
+    content = page.content.decode()
+    assert "On duty now" in content and "would alert no one" not in content
+    # Every responder's week in one line, and a way to change it; no remove buttons yet.
+    assert "Change the shifts of Carl Later" in content
+    assert (
+        reverse("outreach:duty_remove", args=[carl.memberships.get().duty_shifts.get().pk])
+        not in content
+    )
+
+
+def test_nobody_on_duty_is_a_warning(client_for, bob, alice):
+    _shift_not_now(alice)
+    content = client_for(bob).get(reverse("outreach:duty")).content.decode()
+    assert "Nobody is on duty now: an incident reported now would alert no one." in content
+
+
+def test_a_supervisor_changes_one_workers_shifts(client_for, bob, alice, org_a):
+    shift = _shift_not_now(alice)
+    carl = member(org_a, Role.OUTREACH_WORKER, "carl@example.org", full_name="Carl Later")
+    other = _shift_not_now(carl)
+    client = client_for(bob)
+    membership = alice.memberships.get()
+    content = client.get(reverse("outreach:duty"), {"worker": membership.pk}).content.decode()
+    assert "Shifts of Alice Outreach" in content
+    assert reverse("outreach:duty_remove", args=[shift.pk]) in content
+    assert reverse("outreach:duty_remove", args=[other.pk]) not in content
+
+    response = client.post(reverse("outreach:duty_remove", args=[shift.pk]))
+    assert response["Location"] == f"{reverse('outreach:duty')}?worker={membership.pk}#shifts"
+    assert not DutyShift.objects.filter(pk=shift.pk).exists()
+
+
+def test_a_worker_sees_their_own_week_and_changes_nothing(client_for, alice, bob):
+    shift = _shift_not_now(alice)
+    _shift_not_now(bob)
+    content = client_for(alice).get(reverse("outreach:duty")).content.decode()
+    assert str(shift) in content
+    assert "Bob" not in content and "Change the shifts" not in content
+    assert (
+        client_for(alice).post(reverse("outreach:duty_remove", args=[shift.pk])).status_code == 403
+    )
+
+
+def test_another_organizations_shift_cannot_be_removed(client_for, charlie, alice):
+    shift = _shift_not_now(alice)
+    response = client_for(charlie).post(reverse("outreach:duty_remove", args=[shift.pk]))
+    assert response.status_code == 404
+    assert DutyShift.objects.filter(pk=shift.pk).exists()

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,7 @@ from peacehub.accounts.access import (
 from peacehub.accounts.models import Membership, User
 from peacehub.accounts.roles import Permission
 from peacehub.http import permission_required
+from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.forms import DutyShiftForm
 from peacehub.outreach.models import (
     Agreement,
@@ -158,27 +160,51 @@ def _responders(request):
 
 @permission_required(Permission.RESPOND_TO_INCIDENTS)
 def duty(request: HttpRequest) -> HttpResponse:
+    """Who an incident reported now would alert, every responder's week in a line, and
+    for a supervisor one worker's shifts to change (?worker=)."""
     responders = _responders(request)
+    now = timezone.localtime()
+    for membership in responders:
+        membership.shifts = sorted(
+            membership.duty_shifts.all(), key=lambda s: (s.weekday, s.starts_at)
+        )
+        membership.on_duty_now = membership.user.is_active and any(
+            shift_covers(shift, now) for shift in membership.shifts
+        )
     can_edit = has_permission(request.user, Permission.SUPERVISE_OUTREACH)
     form = DutyShiftForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        membership = next(
-            (m for m in responders if str(m.pk) == request.POST.get("membership")), None
-        )
+        membership = _responder(responders, request.POST.get("membership"))
         if membership is None:
             form.add_error(None, _("Choose a worker of your organization."))
         elif form.is_valid():
             DutyShift.objects.create(membership=membership, **form.cleaned_data)
             messages.success(request, _("Shift added."))
-            return redirect("outreach:duty")
+            return _duty_of(membership.pk)
+    selected = _responder(responders, request.GET.get("worker")) if can_edit else None
     return TemplateResponse(
         request,
         "outreach/duty.html",
-        {"responders": responders, "form": form, "can_edit": can_edit},
+        {
+            "responders": responders,
+            "on_duty": [m for m in responders if m.on_duty_now],
+            "now": now,
+            "selected": selected,
+            "form": form,
+            "can_edit": can_edit,
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _responder(responders, membership_id):
+    return next((m for m in responders if str(m.pk) == membership_id), None)
+
+
+def _duty_of(membership_id) -> HttpResponse:
+    return redirect(f"{reverse('outreach:duty')}?worker={membership_id}#shifts")
 
 
 @require_POST
@@ -191,4 +217,4 @@ def duty_remove(request: HttpRequest, shift_id: UUID) -> HttpResponse:
         raise PermissionDenied
     shift.delete()
     messages.success(request, _("Shift removed."))
-    return redirect("outreach:duty")
+    return _duty_of(shift.membership_id)
