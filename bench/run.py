@@ -614,6 +614,24 @@ def machine_busy_seconds() -> tuple[float, float]:
     return (sum(values) - idle) / tick, sum(values) / tick
 
 
+def database_cpu_seconds() -> float:
+    """CPU seconds of this machine's PostgreSQL processes so far: each backend's own,
+    and the postmaster's for the backends that have exited. 0 without a local server."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, _, rest = text.partition(") ")
+        if name.endswith("(postgres"):
+            fields = rest.split()
+            # utime, stime, cutime, cstime: fields 14 to 17 of stat, from the state on.
+            total += sum(int(v) for v in fields[11:15])
+    return total / tick
+
+
 @dataclass
 class Load:
     """What wrk reports for one run, and the CPU the client, the server and the whole
@@ -627,6 +645,7 @@ class Load:
     client_cpu: float  # cores busy: 1.0 is one core all the time
     server_cpu: float
     machine_cpu: float
+    database_cpu: float = 0.0  # a local PostgreSQL's backends; 0 with SQLite
 
     @property
     def server_cpu_ms(self) -> float:
@@ -637,14 +656,15 @@ class Load:
     @property
     def other_cpu(self) -> float:
         """Cores busy with anything but this bench: a sign the figures are noisy."""
-        return max(self.machine_cpu - self.client_cpu - self.server_cpu, 0.0)
+        busy = self.client_cpu + self.server_cpu + self.database_cpu
+        return max(self.machine_cpu - busy, 0.0)
 
     def errors(self, expect: int) -> int:
         wrong = sum(n for status, n in self.statuses.items() if status != str(expect))
         return wrong + sum(self.socket_errors.values())
 
 
-def wrk(server: Server, lines: list[str], seconds: float, connections: int) -> Load:
+def wrk(server: Server, lines: list[str], seconds: float, connections: int, database: bool) -> Load:
     with tempfile.TemporaryDirectory(prefix="peacehub-bench-") as scratch:
         requests_file, result_file = Path(scratch, "requests.tsv"), Path(scratch, "result.json")
         requests_file.write_text("\n".join(lines) + "\n")
@@ -661,11 +681,13 @@ def wrk(server: Server, lines: list[str], seconds: float, connections: int) -> L
         ]  # fmt: skip
         client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_before = server.cpu_seconds()
+        database_before = database_cpu_seconds() if database else 0.0
         busy_before, total_before = machine_busy_seconds()
         started = time.monotonic()
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
         wall = time.monotonic() - started
         busy_after, total_after = machine_busy_seconds()
+        database_after = database_cpu_seconds() if database else 0.0
         server_after = server.cpu_seconds()
         client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = json.loads(result_file.read_text())
@@ -684,6 +706,7 @@ def wrk(server: Server, lines: list[str], seconds: float, connections: int) -> L
         client_cpu=client / wall,
         server_cpu=(server_after - server_before) / wall,
         machine_cpu=cores * (busy_after - busy_before) / max(total_after - total_before, 1e-9),
+        database_cpu=(database_after - database_before) / wall,
     )
 
 
@@ -731,14 +754,15 @@ def load(server: Server, prepared: Prepared, args) -> Load:
     measurement = prepared.measurement
     runs = []
     if args.warmup:
-        runs.append(wrk(server, prepared.lines, args.warmup, args.connections))
-    measured = wrk(server, prepared.lines, args.duration, args.connections)
+        runs.append(wrk(server, prepared.lines, args.warmup, args.connections, args.postgres))
+    measured = wrk(server, prepared.lines, args.duration, args.connections, args.postgres)
     runs.append(measured)
     say(
         f"  {measurement.name:<18} {measured.rps:8.1f} req/s"
         f"   p50 {measured.latency_ms['p50']:6.1f} ms   p95 {measured.latency_ms['p95']:6.1f} ms"
         f"   CPU: client {measured.client_cpu:4.2f}  server {measured.server_cpu:4.2f}"
-        f"  other {measured.other_cpu:4.2f}"
+        + (f"  database {measured.database_cpu:4.2f}" if args.postgres else "")
+        + f"  other {measured.other_cpu:4.2f}"
     )
     for run in runs:
         if run.errors(measurement.expect):
@@ -909,12 +933,18 @@ def summarize(args, brackets: dict[str, list[Bracket]], counts: dict) -> dict:
             "cpu_ratio": round(baseline_cpu_ms / cpu_ms, 3),
             "server_cpu_ms_per_request": round(cpu_ms, 2),
             "baseline_server_cpu_ms_per_request": round(baseline_cpu_ms, 3),
+            # PostgreSQL's own CPU a request (its backends run apart from gunicorn).
+            "database_cpu_ms_per_request": round(
+                statistics.median(1000 * r.measured.database_cpu / r.measured.rps for r in runs),
+                2,
+            ),
             "latency_ms": middle.latency_ms,
             "requests": sum(run.measured.requests for run in runs),
             "errors": 0,
             "cpu_cores": {
                 "client": round(statistics.median(r.measured.client_cpu for r in runs), 2),
                 "server": round(statistics.median(r.measured.server_cpu for r in runs), 2),
+                "database": round(statistics.median(r.measured.database_cpu for r in runs), 2),
                 "other": round(max(r.other_cpu for r in runs), 2),
                 "client_during_baseline": round(
                     statistics.median(r.before.client_cpu for r in runs), 2
