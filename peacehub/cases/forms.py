@@ -15,7 +15,8 @@ from peacehub.cases.models import (
     ReentryPlan,
     ReentryService,
 )
-from peacehub.people.forms import DateInput, reject_future
+from peacehub.dates import reject_future_day
+from peacehub.people.forms import DateInput
 
 TEXT_MAX = 2000
 
@@ -65,7 +66,7 @@ class IntakeForm(forms.ModelForm):
 
     def clean_intake_on(self):
         day = self.cleaned_data["intake_on"]
-        reject_future(day, _("The intake date cannot be in the future."))
+        reject_future_day(day, _("The intake date cannot be in the future."))
         return day
 
     def _post_clean(self):
@@ -100,7 +101,7 @@ class AssessmentForm(forms.Form):
 
     def clean_assessed_on(self):
         day = self.cleaned_data["assessed_on"]
-        reject_future(day, _("An assessment cannot be dated in the future."))
+        reject_future_day(day, _("An assessment cannot be dated in the future."))
         return day
 
     def ratings(self) -> dict[str, tuple[int, str]]:
@@ -152,7 +153,7 @@ class NoteForm(forms.Form):
 
     def clean_written_on(self):
         day = self.cleaned_data["written_on"]
-        reject_future(day, _("A note cannot be dated in the future."))
+        reject_future_day(day, _("A note cannot be dated in the future."))
         return day
 
 
@@ -168,7 +169,7 @@ class ReentryPlanForm(forms.ModelForm):
 
     def clean_released_on(self):
         day = self.cleaned_data.get("released_on")
-        reject_future(day, _("A release date cannot be in the future."))
+        reject_future_day(day, _("A release date cannot be in the future."))
         return day
 
     def _post_clean(self):
@@ -185,7 +186,7 @@ class PreReleaseContactForm(forms.ModelForm):
 
     def clean_contacted_on(self):
         day = self.cleaned_data["contacted_on"]
-        reject_future(day, _("A contact cannot be in the future."))
+        reject_future_day(day, _("A contact cannot be in the future."))
         return day
 
     def _post_clean(self):

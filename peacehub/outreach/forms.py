@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
+from peacehub.dates import reject_future_moment
 from peacehub.outreach.models import (
     Agreement,
     AgreementState,
@@ -18,7 +19,6 @@ from peacehub.outreach.models import (
     ResponseActionKind,
     Topic,
 )
-from peacehub.outreach.services import CLOCK_SKEW
 from peacehub.people.forms import CommunityAreaChoiceField, DateInput, ParticipantField
 from peacehub.people.models import Person
 
@@ -70,8 +70,7 @@ class ContactForm(forms.Form):
 
     def clean_occurred_at(self):
         moment = self.cleaned_data["occurred_at"]
-        if moment > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError(_("A contact cannot be in the future."))
+        reject_future_moment(moment, _("A contact cannot be in the future."))
         return moment
 
     def clean_follow_up_by(self):
@@ -127,8 +126,7 @@ class IncidentForm(forms.Form):
 
     def clean_occurred_at(self):
         moment = self.cleaned_data["occurred_at"]
-        if moment > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError(_("An incident cannot be in the future."))
+        reject_future_moment(moment, _("An incident cannot be in the future."))
         return moment
 
     def clean_block(self):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from peacehub.accounts.models import Organization
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
+from peacehub.dates import reject_future_moment
 from peacehub.notifications.services import notify
 from peacehub.outreach.duty import on_duty_responders
 from peacehub.outreach.models import (
@@ -36,21 +37,13 @@ from peacehub.outreach.models import (
 from peacehub.people.models import Status
 from peacehub.people.services import person_status_change
 
-# Phones' clocks drift; a contact logged "now" may arrive a little ahead of the server.
-CLOCK_SKEW = datetime.timedelta(minutes=5)
-
-
-def _not_in_future(moment: datetime.datetime, message) -> None:
-    if moment > timezone.now() + CLOCK_SKEW:
-        raise ValidationError(message)
-
 
 @transaction.atomic
 def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
     person = data.get("person")
     if person is not None and person.organization_id != organization.pk:
         raise ValidationError(_("Choose a participant of your organization."))
-    _not_in_future(data["occurred_at"], _("A contact cannot be in the future."))
+    reject_future_moment(data["occurred_at"], _("A contact cannot be in the future."))
     contact = Contact.objects.create(
         organization=organization,
         worker=request.user,
@@ -106,7 +99,7 @@ def _incident_message(incident: Incident):
 def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
     """Record an incident, open a response for every organization serving the area
     (and the reporting one), and alert their on-duty responders."""
-    _not_in_future(data["occurred_at"], _("An incident cannot be in the future."))
+    reject_future_moment(data["occurred_at"], _("An incident cannot be in the future."))
     incident = Incident.objects.create(
         kind=data["kind"],
         occurred_at=data["occurred_at"],

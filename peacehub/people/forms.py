@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import Organization
+from peacehub.dates import reject_future_day
 from peacehub.geo.models import CommunityArea
 from peacehub.people.eligibility import CRITERION_EXPLANATIONS, Criterion
 from peacehub.people.models import (
@@ -26,11 +27,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def reject_future(day, message):
-    if day and day > timezone.localdate():
-        raise forms.ValidationError(message, code="future")
 
 
 class CommunityAreaChoiceField(forms.ModelChoiceField):
@@ -107,7 +103,7 @@ class PersonForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         day = self.cleaned_data.get("date_of_birth")
-        reject_future(day, _("The date of birth cannot be in the future."))
+        reject_future_day(day, _("The date of birth cannot be in the future."))
         if day and day.year < EARLIEST_BIRTH_YEAR:
             raise forms.ValidationError(_("Check the year of birth."), code="too_old")
         return day
@@ -286,7 +282,7 @@ class ConsentForm(forms.ModelForm):
 
     def clean_given_on(self):
         day = self.cleaned_data.get("given_on")
-        reject_future(day, _("Consent cannot be dated in the future."))
+        reject_future_day(day, _("Consent cannot be dated in the future."))
         return day
 
     def clean(self):

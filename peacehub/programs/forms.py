@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import User
 from peacehub.accounts.roles import ROLE_PERMISSIONS, Role
+from peacehub.dates import reject_future_day
 from peacehub.people.forms import DateInput, ParticipantField
 from peacehub.people.models import Language, Person
 from peacehub.programs.access import program_permission
@@ -40,9 +41,12 @@ def note_field(label, max_length=NOTE_MAX, help_text=""):
 
 
 def reject_future(form: forms.Form, field: str, message) -> None:
-    day = form.cleaned_data.get(field)
-    if day and day > timezone.localdate():
-        form.add_error(field, ValidationError(message, code="future"))
+    """The services' rule, checked in the form too, so that a person sees every problem
+    at once."""
+    try:
+        reject_future_day(form.cleaned_data.get(field), message)
+    except ValidationError as error:
+        form.add_error(field, error)
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from peacehub.accounts.access import has_permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
+from peacehub.dates import reject_future_day
 from peacehub.programs.access import program_permission
 from peacehub.programs.models import (
     RETENTION,
@@ -38,11 +39,6 @@ DEFAULT_IPV_PILOT_AREAS = (67, 68, 66, 46)
 
 def ipv_pilot_areas() -> tuple[int, ...]:
     return tuple(getattr(settings, "IPV_PILOT_AREAS", DEFAULT_IPV_PILOT_AREAS))
-
-
-def not_in_future(day: datetime.date | None, message: str, field: str) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: message})
 
 
 def ipv_refusal(person) -> str | None:
@@ -100,7 +96,7 @@ def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollm
         raise ValidationError(
             {"person": _("Choose a participant of your organization from the search.")}
         )
-    not_in_future(
+    reject_future_day(
         data["enrolled_on"], _("An enrollment cannot start in the future."), "enrolled_on"
     )
     voluntary = bool(data.get("voluntary_confirmed"))
@@ -152,7 +148,7 @@ def enrollment_finish(
         raise ValidationError(_("This enrollment has already ended."))
     if status not in (EnrollmentStatus.COMPLETED, EnrollmentStatus.EXITED):
         raise ValidationError({"status": _("Choose completed or exited.")})
-    not_in_future(ended_on, _("The end date cannot be in the future."), "ended_on")
+    reject_future_day(ended_on, _("The end date cannot be in the future."), "ended_on")
     if ended_on < enrollment.enrolled_on:
         raise ValidationError({"ended_on": _("The enrollment cannot end before it started.")})
     if status == EnrollmentStatus.EXITED and not exit_reason:
@@ -280,7 +276,7 @@ def milestone_add(*, request, enrollment: Enrollment, data: dict[str, Any]) -> W
 def matter_open(*, request, enrollment: Enrollment, data: dict[str, Any]) -> LegalMatter:
     _require_program(enrollment, Program.LEGAL)
     _require_active(enrollment)
-    not_in_future(data["opened_on"], _("A matter cannot be opened in the future."), "opened_on")
+    reject_future_day(data["opened_on"], _("A matter cannot be opened in the future."), "opened_on")
     _not_before_enrollment(enrollment, data["opened_on"], "opened_on")
     matter = LegalMatter.objects.create(
         enrollment=enrollment,
@@ -311,7 +307,7 @@ def matter_update(*, request, matter: LegalMatter, data: dict[str, Any]) -> list
             raise ValidationError({"closed_on": _("Give the date the matter closed.")})
         if not outcome:
             raise ValidationError({"outcome": _("Give the outcome of the matter.")})
-        not_in_future(closed_on, _("A matter cannot close in the future."), "closed_on")
+        reject_future_day(closed_on, _("A matter cannot close in the future."), "closed_on")
         if closed_on < matter.opened_on:
             raise ValidationError({"closed_on": _("A matter cannot close before it was opened.")})
     values = {
@@ -352,7 +348,7 @@ def session_add(*, request, enrollment: Enrollment, data: dict[str, Any]) -> Pro
     if enrollment.program not in (Program.BEHAVIORAL_HEALTH, Program.IPV):
         raise ValidationError(_("This program does not record sessions."))
     _require_active(enrollment)
-    not_in_future(data["held_on"], _("A session cannot be in the future."), "held_on")
+    reject_future_day(data["held_on"], _("A session cannot be in the future."), "held_on")
     _not_before_enrollment(enrollment, data["held_on"], "held_on")
     if enrollment.program == Program.IPV and data["format"] == SessionFormat.FAMILY:
         raise ValidationError({"format": IPV_NO_FAMILY})
