@@ -82,9 +82,12 @@ def community_area_map(
     if focus is None:
         focus = set(CommunityArea.objects.focus().values_list("number", flat=True))
     highlight = highlight or set()
+    # A picture, unless its markers are links: an image may hold nothing one can
+    # focus, so a map of links is a named group of them.
+    role = "group" if any(marker.url for marker in markers) else "img"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {projection.height}" '
-        f'role="img" aria-label="{escape(title)}" class="area-map">',
+        f'role="{role}" aria-label="{escape(title)}" class="area-map">',
         f"<title>{escape(title)}</title>",
     ]
     for number, name, path in outlines:

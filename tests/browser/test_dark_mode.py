@@ -68,3 +68,14 @@ def test_printing_from_a_dark_phone_prints_dark_on_white(new_page):
     page.emulate_media(media="print")
     ink = page.evaluate("() => getComputedStyle(document.body).color")
     assert ink == "rgb(27, 31, 36)"  # --ink in the light scheme
+
+
+def test_the_supervisor_tables_scroll_by_keyboard_in_the_dark(new_page, bob, password):
+    """Wide tables scroll inside their box on a phone; the box takes the keyboard focus
+    so that they can be scrolled without a mouse (axe: scrollable-region-focusable)."""
+    page = _dark_page(new_page, "dark-supervisor")
+    sign_in(page, bob.email, password)
+    for path in (reverse("events:summer"), reverse("outreach:supervisor")):
+        page.goto(path)
+        violations = _axe_violations(page)
+        assert violations == [], f"{path}: {_describe(violations)}"

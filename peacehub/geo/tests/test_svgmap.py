@@ -34,3 +34,6 @@ def test_markers_land_inside_the_map_and_link_to_their_page():
     assert 0 < x < width and 0 < y < height
     assert '<a href="/e/1/">' in svg
     assert "Hamilton Park &lt;b&gt;" in svg
+    # Links inside: a named group, not an image (an image holds nothing to focus).
+    assert 'role="group" aria-label="Events"' in svg
+    assert 'role="img"' not in svg
