@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -18,6 +19,15 @@ def is_htmx(request: HttpRequest) -> bool:
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
+
+
+def uuid_or_none(value) -> UUID | None:
+    """A record id read from a query string or a form, or None when it is not one (an
+    id that names nothing gets the same answer as no id)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
 
 
 def permission_required(permission: Permission) -> Callable:

@@ -16,7 +16,7 @@ from peacehub.accounts.access import has_permission, organization_ids_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
-from peacehub.http import paginate
+from peacehub.http import paginate, uuid_or_none
 from peacehub.people.models import Person
 from peacehub.programs import services
 from peacehub.programs.access import (
@@ -69,14 +69,6 @@ def _program(user, slug: str) -> Program:
     if not has_permission(user, program_permission(program)):
         raise PermissionDenied
     return program
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @require_GET
@@ -210,12 +202,12 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
     else:
         initial = {}
         person_id = request.GET.get("person", "")
-        if _is_uuid(person_id):
+        if uuid_or_none(person_id):
             chosen = people.filter(pk=person_id).first()
             if chosen is not None:
                 initial["person"] = chosen.pk
         referral_id = request.GET.get("referral", "")
-        if _is_uuid(referral_id):
+        if uuid_or_none(referral_id):
             initial["referral_id"] = referral_id
         form = EnrollmentForm(initial=initial, program=program, people=people)
     # The referral being answered, for the receiver: whom it is about, and a way to
@@ -328,65 +320,75 @@ def _back(enrollment: Enrollment, anchor: str = ""):
     return response
 
 
-@require_POST
-def enrollment_finish(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
-    enrollment = get_enrollment_to_manage(request, enrollment_id)
-    form = FinishForm(request.POST, enrollment=enrollment)
+def _save(request, enrollment: Enrollment, form, form_name: str, save, done: str, anchor=""):
+    """A form posted on the enrollment page: ``save`` hands the cleaned data to the
+    service and the page comes back at ``anchor``; or the page shows the form again with
+    every problem, the service's refusals on their fields (400)."""
     if form.is_valid():
         try:
-            services.enrollment_finish(request=request, enrollment=enrollment, **form.cleaned_data)
+            save(form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Enrollment updated."))
-            return _back(enrollment)
-    return _enrollment_page(request, enrollment, status=400, finish_form=form)
+            messages.success(request, done)
+            return _back(enrollment, anchor)
+    return _enrollment_page(request, enrollment, status=400, **{form_name: form})
+
+
+@require_POST
+def enrollment_finish(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
+    enrollment = get_enrollment_to_manage(request, enrollment_id)
+    return _save(
+        request,
+        enrollment,
+        FinishForm(request.POST, enrollment=enrollment),
+        "finish_form",
+        lambda data: services.enrollment_finish(request=request, enrollment=enrollment, **data),
+        _("Enrollment updated."),
+    )
 
 
 @require_POST
 def milestone_add(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
     enrollment = get_enrollment_to_manage(request, enrollment_id, Program.WORKFORCE)
-    form = MilestoneForm(request.POST, enrollment=enrollment)
-    if form.is_valid():
-        try:
-            services.milestone_add(request=request, enrollment=enrollment, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Milestone recorded."))
-            return _back(enrollment, "milestones")
-    return _enrollment_page(request, enrollment, status=400, milestone_form=form)
+    return _save(
+        request,
+        enrollment,
+        MilestoneForm(request.POST, enrollment=enrollment),
+        "milestone_form",
+        lambda data: services.milestone_add(request=request, enrollment=enrollment, data=data),
+        _("Milestone recorded."),
+        "milestones",
+    )
 
 
 @require_POST
 def matter_add(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
     enrollment = get_enrollment_to_manage(request, enrollment_id, Program.LEGAL)
-    form = MatterForm(request.POST, enrollment=enrollment)
-    if form.is_valid():
-        try:
-            services.matter_open(request=request, enrollment=enrollment, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Matter opened."))
-            return _back(enrollment, "matters")
-    return _enrollment_page(request, enrollment, status=400, matter_form=form)
+    return _save(
+        request,
+        enrollment,
+        MatterForm(request.POST, enrollment=enrollment),
+        "matter_form",
+        lambda data: services.matter_open(request=request, enrollment=enrollment, data=data),
+        _("Matter opened."),
+        "matters",
+    )
 
 
 @require_POST
 def matter_update(request: HttpRequest, enrollment_id: UUID, matter_id: UUID) -> HttpResponse:
     enrollment = get_enrollment_to_manage(request, enrollment_id, Program.LEGAL)
     matter = get_object_or_404(enrollment.matters, pk=matter_id)
-    form = MatterUpdateForm(request.POST, matter=matter)
-    if form.is_valid():
-        try:
-            services.matter_update(request=request, matter=matter, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Matter updated."))
-            return _back(enrollment, "matters")
-    return _enrollment_page(request, enrollment, status=400, matter_update_form=form)
+    return _save(
+        request,
+        enrollment,
+        MatterUpdateForm(request.POST, matter=matter),
+        "matter_update_form",
+        lambda data: services.matter_update(request=request, matter=matter, data=data),
+        _("Matter updated."),
+        "matters",
+    )
 
 
 @require_POST
@@ -394,16 +396,15 @@ def session_add(request: HttpRequest, enrollment_id: UUID) -> HttpResponse:
     enrollment = get_enrollment_to_manage(
         request, enrollment_id, Program.BEHAVIORAL_HEALTH, Program.IPV
     )
-    form = SessionForm(request.POST, enrollment=enrollment, user=request.user)
-    if form.is_valid():
-        try:
-            services.session_add(request=request, enrollment=enrollment, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Session recorded."))
-            return _back(enrollment, "sessions")
-    return _enrollment_page(request, enrollment, status=400, session_form=form)
+    return _save(
+        request,
+        enrollment,
+        SessionForm(request.POST, enrollment=enrollment, user=request.user),
+        "session_form",
+        lambda data: services.session_add(request=request, enrollment=enrollment, data=data),
+        _("Session recorded."),
+        "sessions",
+    )
 
 
 @require_POST

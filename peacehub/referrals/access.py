@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from peacehub.accounts.access import organization_ids_with
 from peacehub.accounts.roles import Permission
+from peacehub.http import uuid_or_none
 from peacehub.people.models import ShareScope
 from peacehub.referrals.models import Referral
 
@@ -79,9 +80,8 @@ def get_referral_for_user(user, referral_id: UUID) -> ReferralAccess:
 def received_referral(user, referral_id) -> ReferralAccess | None:
     """A referral the user's organization received and still sees (consent current),
     or None for any other id: the receiving side only."""
-    try:
-        referral_id = UUID(str(referral_id))
-    except ValueError:
+    referral_id = uuid_or_none(referral_id)
+    if referral_id is None:
         return None
     referral = (
         referrals_received_by(user)

@@ -19,7 +19,7 @@ from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.cases.domains import Domain
 from peacehub.geo.models import CommunityArea
-from peacehub.http import is_htmx, paginate, permission_required
+from peacehub.http import is_htmx, paginate, permission_required, uuid_or_none
 from peacehub.services import services
 from peacehub.services.access import (
     directory_organizations_editable_by,
@@ -134,11 +134,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.MANAGE_DIRECTORY)
 def organization_join(request: HttpRequest) -> HttpResponse:
     """Add one of the user's own coalition organizations to the directory."""
-    try:
-        organization_id = UUID(request.POST.get("organization", ""))
-    except ValueError:
-        raise PermissionDenied from None
-    if organization_id not in managed_organization_ids(request.user):
+    organization_id = uuid_or_none(request.POST.get("organization", ""))
+    if organization_id is None or organization_id not in managed_organization_ids(request.user):
         raise PermissionDenied
     organization = Organization.objects.get(pk=organization_id)
     services.directory_organization_for_member(request=request, organization=organization)
@@ -166,7 +163,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
         return redirect("services:manage")
     initial = {"status": "active"}
     chosen = request.GET.get("organization", "")
-    if chosen and organizations.filter(pk=_uuid_or_none(chosen)).exists():
+    if chosen and organizations.filter(pk=uuid_or_none(chosen)).exists():
         initial["organization"] = chosen
     form = ServiceForm(request.POST or None, organizations=organizations, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -191,13 +188,6 @@ def service_edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
         messages.success(request, _("Service saved."))
         return redirect("services:detail", service.pk)
     return _service_form_page(request, form, service)
-
-
-def _uuid_or_none(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
 
 
 @permission_required(Permission.MANAGE_DIRECTORY)

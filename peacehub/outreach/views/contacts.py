@@ -16,7 +16,7 @@ from peacehub.accounts.access import has_permission, organizations_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
-from peacehub.http import paginate_uncounted, permission_required
+from peacehub.http import paginate_uncounted, permission_required, uuid_or_none
 from peacehub.outreach import services
 from peacehub.outreach.access import (
     contacts_visible_to,
@@ -153,7 +153,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         chosen = form.cleaned_data.get("person")
     else:
         person_id = request.GET.get("person", "")
-        chosen = people.filter(pk=person_id).first() if _is_uuid(person_id) else None
+        chosen = people.filter(pk=person_id).first() if uuid_or_none(person_id) else None
         form = ContactForm(people=people, initial=_contact_initial(user, chosen))
     return TemplateResponse(
         request,
@@ -178,14 +178,6 @@ def _contact_initial(user, chosen: Person | None) -> dict:
     return initial
 
 
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 @require_GET
 @permission_required(Permission.VIEW_CONTACTS)
 def contact_list(request: HttpRequest) -> HttpResponse:
@@ -193,7 +185,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "person", "worker", "community_area"
     )
     person_id = request.GET.get("person", "")
-    if _is_uuid(person_id):
+    if uuid_or_none(person_id):
         contacts = contacts.filter(person_id=person_id)
     if request.GET.get("mine") == "1":
         contacts = contacts.filter(worker=request.user)
