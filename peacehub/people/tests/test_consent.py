@@ -116,7 +116,11 @@ def test_an_expired_consent_allows_nothing(client_for, lena, person_a, share):
 
 
 def test_a_consent_for_another_organization_shares_nothing(client_for, charlie, person_a, share):
-    assert client_for(charlie).get(reverse("people:detail", args=[person_a.pk])).status_code == 404
+    client = client_for(charlie)
+    assert client.get(reverse("people:detail", args=[person_a.pk])).status_code == 404
+    shared = client.get(reverse("people:shared"))
+    assert b"Jamal" not in shared.content
+    assert list(shared.context["page"].object_list) == []
 
 
 @pytest.mark.parametrize(
