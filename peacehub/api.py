@@ -3,22 +3,12 @@ permission layer, authenticated by personal tokens (Authorization: Bearer ph_…
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer
 
-from peacehub.accounts.services import api_token_user
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_user(token)
-        if user is not None:
-            # The permission layer and the audit log read request.user, as for pages.
-            request.user = user
-        return user
+from peacehub.api_helpers import TokenAuth
 
 
 class PeaceHubAPI(NinjaAPI):
@@ -64,7 +54,9 @@ def not_found(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return api.create_response(request, {"detail": _("Your role cannot do this.")}, status=403)
+    # role_required() names what the role cannot do; access helpers raise it bare.
+    detail = exc.args[0] if exc.args and exc.args[0] else _("Your role cannot do this.")
+    return api.create_response(request, {"detail": str(detail)}, status=403)
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,13 +7,12 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 
-from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of
+from peacehub.api_helpers import ErrorOut, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases import services
@@ -118,10 +117,12 @@ def _case_out(case, detail: bool = False) -> dict:
     return data
 
 
-@router.get("/cases", response={200: CasePage, 403: ErrorOut})
+@router.get(
+    "/cases",
+    response={200: CasePage, 403: ErrorOut},
+    auth=role_required(Permission.VIEW_CASES, gettext_lazy("Your role cannot see cases.")),
+)
 def case_list(request: HttpRequest, mine: bool = False, page: int = 1):
-    if not has_permission(request.user, Permission.VIEW_CASES):
-        return forbidden(_("Your role cannot see cases."))
     cases = cases_visible_to(request.user).filter(closed_on__isnull=True)
     if mine:
         cases = cases.filter(case_manager=request.user)

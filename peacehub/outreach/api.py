@@ -7,13 +7,12 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 
-from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of
+from peacehub.api_helpers import ErrorOut, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.geo.models import CommunityArea
@@ -196,10 +195,14 @@ def _contact_out(contact) -> dict:
     }
 
 
-@router.get("/contacts", response={200: ContactPage, 403: ErrorOut})
+@router.get(
+    "/contacts",
+    response={200: ContactPage, 403: ErrorOut},
+    auth=role_required(
+        Permission.VIEW_CONTACTS, gettext_lazy("Your role cannot see outreach contacts.")
+    ),
+)
 def contact_list(request: HttpRequest, person: UUID | None = None, page: int = 1):
-    if not has_permission(request.user, Permission.VIEW_CONTACTS):
-        return forbidden(_("Your role cannot see outreach contacts."))
     contacts = contacts_visible_to(request.user).select_related("community_area")
     if person is not None:
         contacts = contacts.filter(person_id=person)
@@ -209,10 +212,12 @@ def contact_list(request: HttpRequest, person: UUID | None = None, page: int = 1
     return Reply(200, {**numbers, "results": [_contact_out(c) for c in shown]})
 
 
-@router.post("/contacts", response={201: ContactOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/contacts",
+    response={201: ContactOut, 400: ErrorOut, 403: ErrorOut},
+    auth=role_required(Permission.LOG_CONTACTS, gettext_lazy("Your role cannot log contacts.")),
+)
 def contact_create(request: HttpRequest, payload: ContactIn):
-    if not has_permission(request.user, Permission.LOG_CONTACTS):
-        return forbidden(_("Your role cannot log contacts."))
     data = _with_area(form_payload(payload))
     data.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     form = ContactForm(data, people=workable_people(request.user, Permission.LOG_CONTACTS))
@@ -273,10 +278,12 @@ def _response_out(response) -> dict:
     }
 
 
-@router.get("/incidents", response={200: IncidentPage, 403: ErrorOut})
+@router.get(
+    "/incidents",
+    response={200: IncidentPage, 403: ErrorOut},
+    auth=role_required(Permission.VIEW_INCIDENTS, gettext_lazy("Your role cannot see incidents.")),
+)
 def incident_list(request: HttpRequest, open: bool = False, page: int = 1):
-    if not has_permission(request.user, Permission.VIEW_INCIDENTS):
-        return forbidden(_("Your role cannot see incidents."))
     incidents = incidents_visible_to(request.user).select_related("community_area")
     if open:
         incidents = incidents.filter(closed_at__isnull=True)
@@ -285,10 +292,14 @@ def incident_list(request: HttpRequest, open: bool = False, page: int = 1):
     return Reply(200, {**numbers, "results": [_incident_out(request, i) for i in shown]})
 
 
-@router.post("/incidents", response={201: IncidentOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/incidents",
+    response={201: IncidentOut, 400: ErrorOut, 403: ErrorOut},
+    auth=role_required(
+        Permission.REPORT_INCIDENTS, gettext_lazy("Your role cannot report incidents.")
+    ),
+)
 def incident_create(request: HttpRequest, payload: IncidentIn):
-    if not has_permission(request.user, Permission.REPORT_INCIDENTS):
-        return forbidden(_("Your role cannot report incidents."))
     form = IncidentForm(_with_area(form_payload(payload)))
     if not form.is_valid():
         return invalid(form.errors)
@@ -378,20 +389,26 @@ def _conflict_out(conflict, detail: bool = False) -> dict:
     return data
 
 
-@router.get("/mediations", response={200: ConflictPage, 403: ErrorOut})
+@router.get(
+    "/mediations",
+    response={200: ConflictPage, 403: ErrorOut},
+    auth=role_required(Permission.VIEW_CONTACTS, gettext_lazy("Your role cannot see mediations.")),
+)
 def conflict_list(request: HttpRequest, page: int = 1):
-    if not has_permission(request.user, Permission.VIEW_CONTACTS):
-        return forbidden(_("Your role cannot see mediations."))
     conflicts = conflicts_visible_to(request.user).select_related("community_area")
     conflicts = conflicts.order_by("-opened_on")
     shown, numbers = page_of(conflicts, page, conflicts.count())
     return Reply(200, {**numbers, "results": [_conflict_out(c) for c in shown]})
 
 
-@router.post("/mediations", response={201: ConflictOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/mediations",
+    response={201: ConflictOut, 400: ErrorOut, 403: ErrorOut},
+    auth=role_required(
+        Permission.MANAGE_MEDIATIONS, gettext_lazy("Your role cannot open mediations.")
+    ),
+)
 def conflict_create(request: HttpRequest, payload: ConflictIn):
-    if not has_permission(request.user, Permission.MANAGE_MEDIATIONS):
-        return forbidden(_("Your role cannot open mediations."))
     form = ConflictForm(_with_area(form_payload(payload)))
     if not form.is_valid():
         return invalid(form.errors)

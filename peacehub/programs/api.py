@@ -10,12 +10,13 @@ from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 
 from peacehub.accounts.access import has_permission, organization_ids_with
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of
+from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.people.models import Person
@@ -191,7 +192,13 @@ def _detail_out(user, enrollment: Enrollment) -> dict:
     return data
 
 
-@router.get("/programs/enrollments", response={200: EnrollmentPage, 400: ErrorOut, 403: ErrorOut})
+@router.get(
+    "/programs/enrollments",
+    response={200: EnrollmentPage, 400: ErrorOut, 403: ErrorOut},
+    auth=role_required(
+        Permission.VIEW_PROGRAM_PROGRESS, gettext_lazy("Your role cannot see program enrollments.")
+    ),
+)
 def enrollment_list(
     request: HttpRequest,
     program: str | None = None,
@@ -199,8 +206,6 @@ def enrollment_list(
     status: str | None = None,
     page: int = 1,
 ):
-    if not has_permission(request.user, Permission.VIEW_PROGRAM_PROGRESS):
-        return forbidden(_("Your role cannot see program enrollments."))
     if program is not None and program not in Program.values:
         return invalid({"program": [_("Choose workforce, legal, behavioral_health or ipv.")]})
     if status is not None and status not in EnrollmentStatus.values:

@@ -6,12 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 
-from peacehub.api_helpers import ErrorOut, forbidden, invalid, page_of
-from peacehub.services.access import can_use_directory, get_service_for_user
+from peacehub.accounts.roles import Permission
+from peacehub.api_helpers import ErrorOut, invalid, page_of, role_required
+from peacehub.services.access import get_service_for_user
 from peacehub.services.forms import ServiceSearchForm
 from peacehub.services.hsds import service_to_hsds, services_for_export
 from peacehub.services.search import services_search
@@ -57,6 +58,9 @@ class ServicePage(Schema):
     "/services",
     response={200: ServicePage, 400: ErrorOut, 403: ErrorOut},
     exclude_none=True,
+    auth=role_required(
+        Permission.USE_DIRECTORY, gettext_lazy("Your role cannot use the service directory.")
+    ),
 )
 def service_list(
     request: HttpRequest,
@@ -69,8 +73,6 @@ def service_list(
     """Open services matching every filter: need (a needs code, such as "housing"),
     area (a community area number), language (an ISO 639 code, such as "es") and q
     (words of the name or description); coalition services first."""
-    if not can_use_directory(request.user):
-        return forbidden(_("Your role cannot use the service directory."))
     form = ServiceSearchForm({"need": need, "area": area, "language": language, "q": q})
     if not form.is_valid():
         return invalid(form.errors)

@@ -2,7 +2,7 @@ import pytest
 
 from peacehub.accounts.services import api_token_create
 from peacehub.notifications.models import Notification
-from peacehub.outreach.models import Contact, Incident
+from peacehub.outreach.models import Conflict, Contact, Incident
 from peacehub.outreach.tests.factories import always_on_duty, area
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +168,118 @@ def test_the_schema_lists_outreach_endpoints(client):
         "/api/v1/mediations/{conflict_id}",
     ]:
         assert path in paths
+
+
+@pytest.fixture
+def api_as(client):
+    def as_user(user):
+        _, raw = api_token_create(user=user, name="laptop")
+
+        def call(method, path, data=None):
+            kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
+            if data is not None:
+                kwargs.update(data=data, content_type="application/json")
+            return getattr(client, method)(path, **kwargs)
+
+        return call
+
+    return as_user
+
+
+# Operations whose permission depends on the role alone, each asked with a body or query
+# that django-ninja itself rejects (400 for Alice, who may), by a role that may not.
+ROLE_ONLY = [
+    pytest.param(
+        "olivia",
+        "get",
+        "/api/v1/contacts?person=not-a-uuid",
+        None,
+        "Your role cannot see outreach contacts.",
+        id="contact_list",
+    ),
+    pytest.param(
+        "olivia",
+        "post",
+        "/api/v1/contacts",
+        {"person": "not-a-uuid", "minutes": "abc"},
+        "Your role cannot log contacts.",
+        id="contact_create",
+    ),
+    pytest.param(
+        "olivia",
+        "post",
+        "/api/v1/contacts",
+        "{not json",
+        "Your role cannot log contacts.",
+        id="contact_create_not_json",
+    ),
+    pytest.param(
+        "olivia",
+        "get",
+        "/api/v1/incidents?open=maybe&page=abc",
+        None,
+        "Your role cannot see incidents.",
+        id="incident_list",
+    ),
+    pytest.param(
+        "carmen",
+        "post",
+        "/api/v1/incidents",
+        {"kind": "threat", "community_area": "sixty-eight"},
+        "Your role cannot report incidents.",
+        id="incident_create",
+    ),
+    pytest.param(
+        "olivia",
+        "get",
+        "/api/v1/mediations?page=abc",
+        None,
+        "Your role cannot see mediations.",
+        id="conflict_list",
+    ),
+    pytest.param(
+        "carmen",
+        "post",
+        "/api/v1/mediations",
+        {"label": ["Conflict 3"], "community_area": "abc"},
+        "Your role cannot open mediations.",
+        id="conflict_create",
+    ),
+]
+
+
+@pytest.mark.parametrize("persona, method, path, data, message", ROLE_ONLY)
+def test_a_role_that_may_not_gets_403_before_its_request_is_read(
+    request, api_as, alice, persona, method, path, data, message
+):
+    assert api_as(alice)(method, path, data).status_code == 400
+    response = api_as(request.getfixturevalue(persona))(method, path, data)
+    assert response.status_code == 403
+    assert response.json() == {"detail": message}
+    assert not Contact.objects.exists()
+    assert not Incident.objects.exists()
+    assert not Conflict.objects.exists()
+
+
+def test_the_role_message_comes_in_the_callers_language(client, olivia):
+    _, raw = api_token_create(user=olivia, name="laptop")
+    response = client.post(
+        "/api/v1/contacts",
+        data={"minutes": "abc"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "es"},
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Su rol no permite registrar contactos."}
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nonsense"])
+@pytest.mark.parametrize("persona, method, path, data, message", ROLE_ONLY)
+def test_without_a_valid_token_still_401(client, header, persona, method, path, data, message):
+    kwargs = {"headers": {"Authorization": header} if header else {}}
+    if data is not None:
+        kwargs.update(data=data, content_type="application/json")
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "A valid API token is required."}
+    assert not Contact.objects.exists()

@@ -253,3 +253,26 @@ def test_list_filters_and_validates(api_as, wes, person_a):
     assert api("get", "/api/v1/programs/enrollments?status=closed").status_code == 400
     mine = api("get", f"/api/v1/programs/enrollments?person={person_a.pk}&status=active").json()
     assert mine["count"] == 1
+
+
+BAD_QUERY = "/api/v1/programs/enrollments?person=not-a-uuid&page=abc"
+
+
+def test_a_role_that_may_not_see_enrollments_gets_403_before_the_query_is_read(
+    api_as, wes, alice, person_a
+):
+    """Alice, an outreach worker, sees no program's progress: 403 whatever she asks,
+    where Wes, who may, gets 400 for the same query."""
+    EnrollmentFactory(person=person_a)
+    assert api_as(wes)("get", BAD_QUERY).status_code == 400
+    response = api_as(alice)("get", BAD_QUERY)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role cannot see program enrollments."}
+    assert b"Jamal" not in response.content
+    assert not AuditEvent.objects.filter(record_type="programs.enrollment").exists()
+
+
+def test_without_a_token_a_bad_query_still_gets_401(client):
+    response = client.get(BAD_QUERY)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "A valid API token is required."}

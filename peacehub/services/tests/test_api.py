@@ -103,3 +103,18 @@ def test_in_the_openapi_schema(client):
     assert "/api/v1/services" in paths
     assert "/api/v1/services/{service_id}" in paths
     assert paths["/api/v1/services"]["get"]["tags"] == ["services"]
+
+
+def test_without_the_directory_permission_403_before_the_query_is_read(api, alice, eve):
+    """Eve, an evaluator, may not use the directory: 403 whatever she asks, where Alice,
+    who may, gets 400 for the same query."""
+    assert api(alice)("/api/v1/services", page="abc").status_code == 400
+    response = api(eve)("/api/v1/services", page="abc")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role cannot use the service directory."}
+
+
+def test_without_a_token_a_bad_query_still_gets_401(client):
+    response = client.get("/api/v1/services", {"page": "abc"})
+    assert response.status_code == 401
+    assert response.json() == {"detail": "A valid API token is required."}
