@@ -1,11 +1,39 @@
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from peacehub.accounts.access import organizations_with
+from peacehub.accounts.models import Membership, User
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction, AuditEvent
-from peacehub.http import paginate_uncounted, permission_required
+from peacehub.http import paginate_uncounted, permission_required, uuid_or_none
+
+
+def _actor_choices(organization_ids: list[str]) -> list[tuple[str, str]]:
+    """Whom the trail can be filtered by, as (actor id, "name (email)"): the staff of
+    these organizations, and everyone who acted in their trails (former staff, whose
+    membership is gone, and anyone else who read one of their records). Nobody else:
+    the list names no one the trail does not already show or employ."""
+    recorded = AuditEvent.objects.actors_in(organization_ids)
+    user_ids = [uuid for uuid in map(uuid_or_none, recorded) if uuid is not None]
+    staff = Membership.objects.filter(organization_id__in=organization_ids).values("user_id")
+    users = User.objects.filter(Q(pk__in=user_ids) | Q(pk__in=staff)).only("full_name", "email")
+    choices = [
+        (str(user.pk), f"{user.full_name} ({user.email})" if user.full_name else user.email)
+        for user in users
+    ]
+    named = {actor_id for actor_id, _ in choices}
+    # An account deleted since: the address its events recorded.
+    choices += sorted(
+        (
+            (actor_id, email or actor_id)
+            for actor_id, email in recorded.items()
+            if actor_id not in named
+        ),
+        key=lambda choice: choice[1],
+    )
+    return choices
 
 
 @require_GET
@@ -22,9 +50,12 @@ def event_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     if action in AuditAction.values:
         events = events.filter(action=action)
-    actor = request.GET.get("actor", "").strip().lower()[:254]
-    if actor:
-        events = events.filter(actor_email__contains=actor)
+    actors = _actor_choices(organization_ids)
+    actor = request.GET.get("actor", "")
+    if actor in dict(actors):
+        events = events.filter(actor_id=actor)
+    else:
+        actor = ""
     record = request.GET.get("record", "").strip()[:36]
     if record:
         events = events.filter(record_id=record)
@@ -39,6 +70,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "organizations": organizations,
             "actions": AuditAction.choices,
+            "actors": actors,
             "selected": {
                 "organization": selected_org,
                 "action": action,

@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from peacehub.accounts.models import Membership
 from peacehub.audit.models import AuditAction, AuditEvent
 from peacehub.audit.services import audit_chain_verify, audit_event_record
 
@@ -145,10 +147,139 @@ def test_admin_filters_the_trail(client, olivia, alice, bob, person_a):
     audit_event_record(actor=bob, action=AuditAction.UPDATE, record=person_a)
     client.force_login(olivia)
 
-    response = client.get(reverse("audit:list"), {"actor": "bob@", "action": "update"})
+    response = client.get(reverse("audit:list"), {"actor": str(bob.pk), "action": "update"})
 
     events = list(response.context["page"].object_list)
     assert [e.actor_email for e in events] == ["bob@example.org"]
+
+
+def test_admin_filters_the_trail_by_one_staff_member(client, olivia, alice, bob, person_a):
+    for actor in [alice, bob, alice]:
+        audit_event_record(actor=actor, action=AuditAction.VIEW, record=person_a)
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"), {"actor": str(alice.pk)})
+
+    assert response.context["selected"]["actor"] == str(alice.pk)
+    assert [e.actor_id for e in response.context["page"].object_list] == [str(alice.pk)] * 2
+    assert "bob@example.org</a>" not in response.content.decode()
+
+
+def test_the_actor_choice_lists_the_organization_staff_by_name_and_email(
+    client, olivia, alice, bob, charlie, person_a, person_b
+):
+    audit_event_record(actor=alice, action=AuditAction.VIEW, record=person_a)
+    audit_event_record(actor=charlie, action=AuditAction.VIEW, record=person_b)
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"))
+
+    assert response.context["actors"] == [
+        (str(alice.pk), "Alice Outreach (alice@example.org)"),
+        (str(bob.pk), "Bob Supervisor (bob@example.org)"),
+        (str(olivia.pk), "Olivia Admin (olivia@example.org)"),
+    ]
+    content = response.content.decode()
+    assert f'<option value="{alice.pk}">Alice Outreach (alice@example.org)</option>' in content
+    assert "Charlie" not in content
+    assert str(charlie.pk) not in content
+
+
+def test_former_staff_stay_in_the_choice_and_the_filter(client, olivia, alice, bob, person_a):
+    """Removing a membership deletes it; the events of the person who held it stay,
+    and so must the means of finding them."""
+    audit_event_record(actor=alice, action=AuditAction.VIEW, record=person_a)
+    audit_event_record(actor=bob, action=AuditAction.VIEW, record=person_a)
+    Membership.objects.filter(user=alice).delete()
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"), {"actor": str(alice.pk)})
+
+    assert (str(alice.pk), "Alice Outreach (alice@example.org)") in response.context["actors"]
+    assert [e.actor_id for e in response.context["page"].object_list] == [str(alice.pk)]
+
+
+def test_a_deleted_account_is_chosen_by_the_address_its_events_recorded(
+    client, olivia, alice, person_a
+):
+    audit_event_record(actor=alice, action=AuditAction.VIEW, record=person_a)
+    alice_id = str(alice.pk)
+    alice.delete()
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"), {"actor": alice_id})
+
+    assert (alice_id, "alice@example.org") in response.context["actors"]
+    assert [e.actor_id for e in response.context["page"].object_list] == [alice_id]
+
+
+def test_someone_of_another_organization_who_acted_in_the_trail_can_be_chosen(
+    client, olivia, charlie, person_a
+):
+    """A shared record read by another organization's staff is in the owner's trail,
+    under that person's address; the choice names them as the trail already does."""
+    audit_event_record(actor=charlie, action=AuditAction.VIEW, record=person_a)
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"), {"actor": str(charlie.pk)})
+
+    assert (str(charlie.pk), "Charlie Other (charlie@example.org)") in response.context["actors"]
+    assert [e.actor_id for e in response.context["page"].object_list] == [str(charlie.pk)]
+
+
+def test_another_organizations_staff_member_is_no_filter(
+    client, olivia, alice, charlie, person_a, person_b
+):
+    """Like an unknown organization: ignored. The page shows the admin's own trail, as
+    without the filter, and nothing of the other organization or of that person."""
+    audit_event_record(actor=alice, action=AuditAction.VIEW, record=person_a)
+    audit_event_record(actor=charlie, action=AuditAction.VIEW, record=person_b)
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"), {"actor": str(charlie.pk)})
+
+    assert response.status_code == 200
+    assert response.context["selected"]["actor"] == ""
+    assert [e.actor_id for e in response.context["page"].object_list] == [str(alice.pk)]
+    content = response.content.decode()
+    assert str(person_b.pk) not in content
+    assert "Charlie" not in content
+    assert "charlie@example.org" not in content
+    assert f'value="{charlie.pk}"' not in content  # (the language switch echoes the URL)
+
+
+@pytest.mark.parametrize(
+    "actor",
+    ["garbage", "' OR 1=1 --", "x" * 5000, "0b7e3a8e-52a4-4a4b-9d38-7f0d1c2e9a61", "", " ", "%00"],
+    ids=["garbage", "sql", "long", "unknown_uuid", "empty", "space", "nul"],
+)
+def test_a_malformed_or_unknown_actor_is_no_filter(client, olivia, alice, person_a, actor):
+    audit_event_record(actor=alice, action=AuditAction.VIEW, record=person_a)
+    client.force_login(olivia)
+
+    response = client.get(reverse("audit:list"), {"actor": actor})
+
+    assert response.status_code == 200
+    assert response.context["selected"]["actor"] == ""
+    assert [e.actor_id for e in response.context["page"].object_list] == [str(alice.pk)]
+
+
+def test_the_actor_choice_costs_the_same_queries_however_many_act(
+    client, olivia, alice, bob, carmen, person_a
+):
+    audit_event_record(actor=alice, action=AuditAction.VIEW, record=person_a)
+    client.force_login(olivia)
+    url = reverse("audit:list")
+    client.get(url)  # the session's first request loads more than the page needs
+    with CaptureQueriesContext(connection) as one_actor:
+        client.get(url, {"actor": str(alice.pk)})
+    for actor in [bob, carmen, olivia]:
+        audit_event_record(actor=actor, action=AuditAction.VIEW, record=person_a)
+    with CaptureQueriesContext(connection) as four_actors:
+        response = client.get(url, {"actor": str(alice.pk)})
+
+    assert len(response.context["actors"]) == 4
+    assert len(four_actors) == len(one_actor)
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "dana", "eve", "charlie"])
