@@ -2,11 +2,13 @@
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
@@ -19,6 +21,15 @@ def is_htmx(request: HttpRequest) -> bool:
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
+
+
+def path_on_this_site(request: HttpRequest, url: str) -> str | None:
+    """The path of ``url`` (a Referer, an HX-Current-URL) when it is on this site."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return urlsplit(url).path
+    return None
 
 
 def uuid_or_none(value) -> UUID | None:

@@ -47,4 +47,7 @@ def navigation(request):
         },
         "my_memberships": memberships_of(user),
         "poll_seconds": settings.NOTIFICATION_POLL_SECONDS,
+        # Set by SessionLimitsMiddleware when the user is back on a form they had
+        # posted as their session ran out (accounts/unsent.py).
+        "unsent_form": getattr(request, "unsent_form", None),
     }

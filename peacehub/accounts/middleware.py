@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from peacehub.accounts import unsent
+from peacehub.http import is_htmx, path_on_this_site
 
 SESSION_STARTED = "peacehub_started_at"
 SESSION_LAST_SEEN = "peacehub_last_seen"
@@ -47,14 +52,28 @@ class SessionLimitsMiddleware:
                 )
             elif now - last_seen > _LAST_SEEN_RESOLUTION_SECONDS and not _is_poll(request):
                 session[SESSION_LAST_SEEN] = now
+            if request.method == "GET" and not _is_poll(request) and unsent.SESSION_KEY in session:
+                request.unsent_form = unsent.take(request)
         return self.get_response(request)
 
     def _end(self, request, message):
+        user_id = request.user.pk
         logout(request)
         messages.info(request, message)
         if request.path.startswith("/api/"):
             return self.get_response(request)
-        return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+        if is_htmx(request):
+            # Most often the alerts badge polling on an unattended phone: the whole
+            # page goes to sign-in, so that the screen stops showing anyone's records.
+            page = path_on_this_site(request, request.headers.get("HX-Current-URL", ""))
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = _sign_in_then(page or resolve_url("site:dashboard"))
+            return response
+        return redirect(_sign_in_then(unsent.keep(request, user_id) or request.path))
+
+
+def _sign_in_then(path: str) -> str:
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': path})}"
 
 
 class NoStoreForSignedInMiddleware:

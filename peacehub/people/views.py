@@ -18,7 +18,7 @@ from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.cases.summary import cases_summary
 from peacehub.geo.models import CommunityArea
-from peacehub.http import is_htmx, paginate, permission_required
+from peacehub.http import is_htmx, paginate, permission_required, uuid_or_none
 from peacehub.outreach.summary import outreach_summary
 from peacehub.people import services
 from peacehub.people.access import PersonField, get_person_for_user
@@ -90,13 +90,16 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.VIEW_PEOPLE)
 def person_autocomplete(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
+    # ?id= names one person already picked, when a form comes back filled in after the
+    # session ran out (accounts/unsent.py) and the picker must show whom it holds.
+    picked = uuid_or_none(request.GET.get("id"))
     people = []
-    if len(query) >= 2:
-        people = people_matching(
-            Person.objects.visible_to(request.user).select_related("community_area"),
-            query,
-            limit=10,
-        )
+    visible = Person.objects.visible_to(request.user).select_related("community_area")
+    if picked is not None:
+        people = list(visible.filter(pk=picked))
+    elif len(query) >= 2:
+        people = people_matching(visible, query, limit=10)
+    if people or len(query) >= 2:
         audit_listing(request, AuditAction.SEARCH, people, record_type=PERSON_RECORD)
     return TemplateResponse(
         request,

@@ -125,6 +125,32 @@ def test_session_ends_after_15_idle_minutes(client, alice, password):
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("current_page", "next_page"),
+    [
+        ("http://testserver/people/?q=Jamal", "%2Fpeople%2F"),
+        ("https://elsewhere.example/people/", "%2Fdashboard%2F"),
+    ],
+)
+def test_an_idle_page_polling_for_alerts_goes_to_sign_in(
+    client, alice, password, current_page, next_page
+):
+    """An unattended phone: the alerts badge polls, the session ends, and the whole page
+    (not the badge) becomes the sign-in page, so the screen stops showing records."""
+    _attempt(client, alice.email, password)
+    _age_session(client, last_seen=16 * 60)
+
+    response = client.get(
+        reverse("notifications:feed"),
+        {"fragment": "badge", "poll": "1"},
+        headers={"HX-Request": "true", "HX-Current-URL": current_page},
+    )
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{SIGN_IN}?next={next_page}"
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
 def test_activity_keeps_the_session(client, alice, password):
     _attempt(client, alice.email, password)
     _age_session(client, last_seen=14 * 60)

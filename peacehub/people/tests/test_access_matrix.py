@@ -152,6 +152,30 @@ def test_lists_show_only_own_organization(client, subject, org_a, org_b, url_nam
 
 
 @pytest.mark.parametrize("role", list(Role))
+def test_a_picker_asking_by_id_names_only_own_people(client, subject, org_a, org_b, role):
+    """A form filled in again after the session ran out asks the picker for the name of
+    the person it holds (?id=): an id from another organization names nobody."""
+    stranger = PersonFactory(
+        organization=org_b, legal_first_name="Dashawn", legal_last_name="Elliston"
+    )
+    person, _ = subject
+    client.force_login(member(org_a, role))
+
+    own = client.get(reverse("people:autocomplete"), {"picker": "1", "id": person.pk})
+    other = client.get(reverse("people:autocomplete"), {"picker": "1", "id": stranger.pk})
+
+    assert b"Elliston" not in other.content
+    assert b"data-pick" not in other.content
+    if role in PERSON_ROLES:
+        assert own.status_code == other.status_code == 200
+        assert f'data-pick="{person.pk}"'.encode() in own.content
+        assert b"Ellis" in own.content
+    else:
+        assert own.status_code == other.status_code == 403
+        assert b"Ellis" not in own.content
+
+
+@pytest.mark.parametrize("role", list(Role))
 def test_api_list_and_search_show_only_own_organization(client, subject, org_a, org_b, role):
     PersonFactory(organization=org_b, legal_first_name="Dashawn", legal_last_name="Elliston")
     user = member(org_a, role)

@@ -36,3 +36,74 @@ document.addEventListener("input", (event) => {
     picker.querySelector("input[type=hidden]").value = "";
   }
 });
+
+// A form posted as the session ran out comes back filled in after signing in again
+// (accounts/unsent.py). Only the form that posted to the same address is filled.
+function fillUnsentForm() {
+  const kept = document.getElementById("unsent-form");
+  if (!kept) {
+    return;
+  }
+  const { action, fields } = JSON.parse(kept.textContent);
+  const form = [...document.querySelectorAll("form[method=post]")].find(
+    (candidate) => new URL(candidate.action, location.href).pathname === action,
+  );
+  if (!form) {
+    return;
+  }
+  for (const control of form.elements) {
+    const values = fields[control.name];
+    if (control.type === "checkbox") {
+      // A box left unticked is not posted at all.
+      control.checked = (values || []).includes(control.value);
+    } else if (!values || control.type === "file" || control.type === "submit") {
+      continue;
+    } else if (control.type === "radio") {
+      control.checked = values.includes(control.value);
+    } else if (control.multiple) {
+      for (const option of control.options) {
+        option.selected = values.includes(option.value);
+      }
+    } else {
+      const sameName = [...form.elements].filter((other) => other.name === control.name);
+      const value = values[sameName.indexOf(control)];
+      if (value !== undefined) {
+        control.value = value;
+      }
+    }
+  }
+  // Folded parts of the form open where something was entered, to be checked.
+  for (const [name, values] of Object.entries(fields)) {
+    const control = form.elements.namedItem(name);
+    const where = control && (control.closest ? control : control[0]).closest("details");
+    if (where && values.some((value) => value !== "")) {
+      where.open = true;
+    }
+  }
+  form.querySelectorAll("[data-person-picker]").forEach(showPickedPerson);
+  document.querySelector("[data-unsent-notice]").hidden = false;
+}
+
+// A person picker shows the name of the person its hidden field holds.
+async function showPickedPerson(picker) {
+  const picked = picker.querySelector("input[type=hidden]").value;
+  const search = picker.querySelector("input[type=search]");
+  if (!picked || search.value) {
+    return;
+  }
+  const address = new URL(search.getAttribute("hx-get"), location.href);
+  address.searchParams.set("id", picked);
+  const response = await fetch(address, { headers: { "HX-Request": "true" } });
+  const found = new DOMParser()
+    .parseFromString(await response.text(), "text/html")
+    .querySelector(`[data-pick="${CSS.escape(picked)}"]`);
+  if (found) {
+    search.value = found.dataset.name;
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", fillUnsentForm);
+} else {
+  fillUnsentForm();
+}

@@ -1,0 +1,161 @@
+"""A form posted after the session ran out is not lost: after signing in again, the same
+user finds it filled in on the page it was on (accounts/unsent.py)."""
+
+import json
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from peacehub.accounts.middleware import SESSION_LAST_SEEN
+from peacehub.accounts.unsent import SESSION_KEY
+from peacehub.encryption import decrypt
+from peacehub.outreach.models import Contact
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "/accounts/sign-in/"
+NOTE = "Talked him down outside the corner store; family worried about Friday"
+
+
+def _sign_in(client, user, password, next_page=""):
+    return client.post(
+        f"{SIGN_IN}?next={next_page}" if next_page else SIGN_IN,
+        {"email": user.email, "password": password, "next": next_page},
+    )
+
+
+def _go_idle(client, minutes=16):
+    session = client.session
+    session[SESSION_LAST_SEEN] = timezone.now().timestamp() - minutes * 60
+    session.save()
+
+
+def _contact_form_address(person):
+    return f"{reverse('outreach:contact_new')}?person={person.pk}"
+
+
+def _post_contact_too_late(client, person):
+    data = {
+        "person": str(person.pk),
+        "contact_type": "hospital",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "community_area": str(person.community_area_id),
+        "topics": ["safety", "family"],
+        "note": NOTE,
+        "csrfmiddlewaretoken": "ignored-by-the-test-client",
+    }
+    return client.post(
+        reverse("outreach:contact_new"),
+        data,
+        HTTP_REFERER=f"http://testserver{_contact_form_address(person)}",
+    )
+
+
+@pytest.fixture
+def timed_out_post(client, alice, password, person_a):
+    """Alice signed in, opened the quick log, was away 16 minutes, then pressed Save."""
+    _sign_in(client, alice, password)
+    client.get(_contact_form_address(person_a))
+    _go_idle(client)
+    return _post_contact_too_late(client, person_a)
+
+
+def test_the_post_is_not_saved_and_sign_in_leads_back_to_the_form(client, timed_out_post):
+    assert timed_out_post.status_code == 302
+    assert timed_out_post["Location"] == f"{SIGN_IN}?next=%2Foutreach%2Fcontacts%2Fnew%2F"
+    assert not Contact.objects.exists()
+
+
+def test_after_signing_in_the_form_comes_back_filled_in(client, timed_out_post, alice, password):
+    response = _sign_in(client, alice, password, next_page="/outreach/contacts/new/")
+    assert response["Location"] == "/outreach/contacts/new/"
+
+    page = client.get("/outreach/contacts/new/")
+
+    kept = page.context["unsent_form"]
+    assert kept["action"] == reverse("outreach:contact_new")
+    assert kept["fields"]["note"] == [NOTE]
+    assert kept["fields"]["contact_type"] == ["hospital"]
+    assert kept["fields"]["topics"] == ["safety", "family"]
+    assert "csrfmiddlewaretoken" not in kept["fields"]
+    html = page.content.decode()
+    assert 'id="unsent-form"' in html
+    assert "what you entered was not saved" in html
+    # Shown once: the next view of the page is an empty form again.
+    assert NOTE not in client.get("/outreach/contacts/new/").content.decode()
+
+
+def test_the_kept_text_is_not_in_the_database_in_clear(timed_out_post):
+    (row,) = Session.objects.all()
+    assert NOTE not in row.session_data
+    decoded = row.get_decoded()
+    assert NOTE not in json.dumps(decoded)
+    assert decoded[SESSION_KEY]["form"].startswith("fernet:")
+
+
+def test_someone_else_signing_in_on_the_same_phone_never_sees_it(
+    client, timed_out_post, bob, alice, password
+):
+    _sign_in(client, bob, password, next_page="/outreach/contacts/new/")
+    assert NOTE not in client.get("/outreach/contacts/new/").content.decode()
+
+    # Forgotten at Bob's first page: Alice signing in afterwards finds nothing either.
+    client.post(reverse("accounts:logout"))
+    _sign_in(client, alice, password, next_page="/outreach/contacts/new/")
+    page = client.get("/outreach/contacts/new/")
+    assert page.context["unsent_form"] is None
+
+
+def test_another_page_first_forgets_it(client, timed_out_post, alice, password):
+    _sign_in(client, alice, password)
+    client.get(reverse("accounts:profile"))
+    page = client.get("/outreach/contacts/new/")
+    assert page.context["unsent_form"] is None
+
+
+def test_a_page_polling_for_news_does_not_use_it_up(client, timed_out_post, alice, password):
+    _sign_in(client, alice, password, next_page="/outreach/contacts/new/")
+    client.get(reverse("notifications:feed"), {"poll": "1"})
+    page = client.get("/outreach/contacts/new/")
+    assert page.context["unsent_form"]["fields"]["note"] == [NOTE]
+
+
+def test_a_post_forged_from_another_site_keeps_nothing(alice, password, person_a):
+    client = Client(enforce_csrf_checks=True)
+    client.get(SIGN_IN)
+    _sign_in(client, alice, password)  # no token: refused
+    client.force_login(alice)
+    client.get(_contact_form_address(person_a))
+    _go_idle(client)
+
+    response = _post_contact_too_late(client, person_a)
+
+    assert response.status_code == 302
+    assert SESSION_KEY not in client.session
+    assert not Contact.objects.exists()
+
+
+def test_a_password_is_never_kept(client, alice, password):
+    _sign_in(client, alice, password)
+    _go_idle(client)
+    client.post(
+        reverse("accounts:profile"),
+        {
+            "form": "password",
+            "old_password": password,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    kept = json.loads(decrypt(client.session[SESSION_KEY]["form"]))
+    assert kept["fields"] == {"form": ["password"]}
+
+
+def test_the_api_keeps_nothing(client, alice, password):
+    _sign_in(client, alice, password)
+    _go_idle(client)
+    client.post("/api/v1/contacts", {"note": NOTE}, content_type="application/json")
+    assert SESSION_KEY not in client.session
