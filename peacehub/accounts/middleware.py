@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,6 +14,7 @@ from peacehub.http import is_htmx, path_on_this_site
 
 SESSION_STARTED = "peacehub_started_at"
 SESSION_LAST_SEEN = "peacehub_last_seen"
+SESSION_ENDED_EVENT = "peacehub:session-ended"
 # Writing the session on every request costs a database write; a minute's precision
 # is enough for a 15-minute idle limit.
 _LAST_SEEN_RESOLUTION_SECONDS = 60
@@ -54,6 +57,14 @@ class SessionLimitsMiddleware:
                 session[SESSION_LAST_SEEN] = now
             if request.method == "GET" and not _is_poll(request) and unsent.SESSION_KEY in session:
                 request.unsent_form = unsent.take(request)
+            unsent.forget_whose_session_ended(request)
+        elif (
+            request.method == "POST"
+            and hasattr(request, "session")
+            and unsent.posted_after_session_ended(request)
+        ):
+            unsent.keep_after_session_ended(request)
+            return redirect(_sign_in_then(unsent.page_to_come_back_to(request)))
         return self.get_response(request)
 
     def _end(self, request, message):
@@ -62,14 +73,18 @@ class SessionLimitsMiddleware:
         messages.info(request, message)
         if request.path.startswith("/api/"):
             return self.get_response(request)
+        unsent.remember_whose_session_ended(request, user_id)
         if is_htmx(request):
             # Most often the alerts badge polling on an unattended phone: the whole
-            # page goes to sign-in, so that the screen stops showing anyone's records.
+            # page goes to sign-in, so that the screen stops showing anyone's records
+            # (peacehub.js posts a form with unsaved changes first, to be kept).
             page = path_on_this_site(request, request.headers.get("HX-Current-URL", ""))
+            sign_in = _sign_in_then(page or resolve_url("site:dashboard"))
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = _sign_in_then(page or resolve_url("site:dashboard"))
+            response["HX-Trigger"] = json.dumps({SESSION_ENDED_EVENT: {"signIn": sign_in}})
             return response
-        return redirect(_sign_in_then(unsent.keep(request, user_id) or request.path))
+        unsent.keep(request, user_id)
+        return redirect(_sign_in_then(unsent.page_to_come_back_to(request)))
 
 
 def _sign_in_then(path: str) -> str:

@@ -7,19 +7,29 @@ are kept, encrypted like notes, in the new anonymous session. When the same user
 signed in and opens the page the form was on, the page fills the form in again (see
 ``static/js/peacehub.js``) and asks them to check it and save. Nothing is saved on their
 behalf: the post had not passed the session check, and a fresh one must.
+
+The session also ends while nobody is pressing anything: the alerts badge polls, and on
+an unattended phone the page must not keep showing records. The page then goes to the
+sign-in page, but a form with unsaved changes on it is first posted (see
+``static/js/peacehub.js``). That post arrives signed out; the new session remembers whose
+session just ended (``ENDED_FOR``) so that it is kept for them as above.
 """
 
 import json
 
 from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import Resolver404, resolve
 
 from peacehub import encryption
 from peacehub.http import path_on_this_site
 
 SESSION_KEY = "peacehub_unsent_form"
+ENDED_FOR = "peacehub_session_ended_for"
+# The field peacehub.js adds to a form it posts because the session ended.
+SENT_AS_SESSION_ENDED = "peacehub_session_ended"
 # Fields that are never kept: the token is stale, a password is never stored anywhere,
 # and "next" or a language choice is navigation, not work.
-_NEVER_KEPT = {"csrfmiddlewaretoken", "next", "language"}
+_NEVER_KEPT = {"csrfmiddlewaretoken", "next", "language", SENT_AS_SESSION_ENDED}
 _MOST_KEPT_CHARACTERS = 64_000
 
 
@@ -31,11 +41,13 @@ def _kept_fields(request) -> dict[str, list[str]]:
     }
 
 
-def _page_the_form_was_on(request) -> str:
-    """The page that showed the form, which the user comes back to. A form often posts
-    to an address of its own that answers only POST; the referring page, when it is on
-    this site, is where the form is."""
-    return path_on_this_site(request, request.META.get("HTTP_REFERER", "")) or request.path
+def page_to_come_back_to(request) -> str:
+    """Where to go after signing in again. A form often posts to an address of its own
+    that answers only POST; the page that showed it is the referring page, when that
+    is on this site."""
+    if request.method == "POST":
+        return path_on_this_site(request, request.META.get("HTTP_REFERER", "")) or request.path
+    return request.path
 
 
 def _passes_csrf_check(request) -> bool:
@@ -44,26 +56,24 @@ def _passes_csrf_check(request) -> bool:
     return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
 
 
-def keep(request, user_id) -> str | None:
-    """Called as the session ends on a form post. Returns the page to come back to
-    after signing in, or None when there is nothing to keep."""
+def keep(request, user_id) -> None:
+    """Called as the session ends on a form post: its fields are kept for ``user_id``
+    when there is something to keep and the post is not forged."""
     if request.method != "POST" or request.path.startswith("/api/"):
-        return None
+        return
     fields = _kept_fields(request)
     if not any(value for values in fields.values() for value in values):
-        return None
+        return
     if not _passes_csrf_check(request):
-        return None
+        return
     payload = json.dumps({"action": request.path, "fields": fields})
     if len(payload) > _MOST_KEPT_CHARACTERS:
-        return None
-    page = _page_the_form_was_on(request)
+        return
     request.session[SESSION_KEY] = {
         "user": str(user_id),
-        "page": page,
+        "page": page_to_come_back_to(request),
         "form": encryption.encrypt(payload),
     }
-    return page
 
 
 def take(request) -> dict | None:
@@ -79,3 +89,37 @@ def take(request) -> dict | None:
         return json.loads(encryption.decrypt(kept["form"]))
     except ValueError:
         return None
+
+
+def remember_whose_session_ended(request, user_id) -> None:
+    """After logout, in the new anonymous session: only an id, no data."""
+    request.session[ENDED_FOR] = str(user_id)
+
+
+def posted_after_session_ended(request) -> bool:
+    """A signed-out post that belongs to the session that has just ended: one that
+    peacehub.js sent as it ended (never passed on, even to a public form), or one to a
+    page that needs signing in, from the browser whose session it was."""
+    if request.path.startswith("/api/"):
+        return False
+    if request.POST.get(SENT_AS_SESSION_ENDED):
+        return True
+    if ENDED_FOR not in request.session:
+        return False
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "login_required", True)
+
+
+def keep_after_session_ended(request) -> None:
+    """keep() for whoever was signed in."""
+    user_id = request.session.pop(ENDED_FOR, None)
+    if user_id is not None:
+        keep(request, user_id)
+
+
+def forget_whose_session_ended(request) -> None:
+    if ENDED_FOR in request.session:
+        del request.session[ENDED_FOR]

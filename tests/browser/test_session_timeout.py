@@ -96,3 +96,33 @@ def test_an_unattended_phone_stops_showing_the_participant(
     ).to_be_visible()
     assert "Washington" not in page.content()
     assert unexpected_errors(console) == []
+
+
+def test_a_contact_left_unsaved_on_an_unattended_phone_is_kept(
+    new_page, console, settings, alice, person_a, password
+):
+    """The worker typed a note and put the phone away without saving. When the session
+    ends the page goes to sign-in, but the note is not lost."""
+    settings.NOTIFICATION_POLL_SECONDS = 1
+    page = new_page("worker", viewport=PHONE)
+    page.goto("/accounts/sign-in/")
+    sign_in_form(page, alice.email, password)
+    page.goto(f"/outreach/contacts/new/?person={person_a.pk}")
+    page.get_by_label("Phone or text", exact=True).check()
+    page.get_by_label("Note").fill(NOTE)
+
+    go_idle(page)
+
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next=%2Foutreach%2Fcontacts%2Fnew"))
+    assert NOTE not in page.content()
+    assert not Contact.objects.exists()
+    sign_in_form(page, alice.email, password)
+    expect(page.get_by_label("Note")).to_have_value(NOTE)
+    expect(page.get_by_label("Phone or text", exact=True)).to_be_checked()
+    expect(page.get_by_role("searchbox")).to_have_value("Jamal Washington")
+    page.get_by_role("button", name="Save contact").click()
+
+    expect(page).not_to_have_url(re.compile(r"/contacts/new/"))
+    contact = Contact.objects.get()
+    assert (contact.person, contact.contact_type, contact.note) == (person_a, "phone", NOTE)
+    assert unexpected_errors(console) == []

@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
@@ -135,8 +136,9 @@ def test_session_ends_after_15_idle_minutes(client, alice, password):
 def test_an_idle_page_polling_for_alerts_goes_to_sign_in(
     client, alice, password, current_page, next_page
 ):
-    """An unattended phone: the alerts badge polls, the session ends, and the whole page
-    (not the badge) becomes the sign-in page, so the screen stops showing records."""
+    """An unattended phone: the alerts badge polls, the session ends, and the page is
+    told to go to sign-in (the whole page, not the badge), so the screen stops showing
+    records. peacehub.js does it; tests/browser/test_session_timeout.py watches it."""
     _attempt(client, alice.email, password)
     _age_session(client, last_seen=16 * 60)
 
@@ -147,7 +149,9 @@ def test_an_idle_page_polling_for_alerts_goes_to_sign_in(
     )
 
     assert response.status_code == 204
-    assert response["HX-Redirect"] == f"{SIGN_IN}?next={next_page}"
+    assert json.loads(response["HX-Trigger"]) == {
+        "peacehub:session-ended": {"signIn": f"{SIGN_IN}?next={next_page}"}
+    }
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 

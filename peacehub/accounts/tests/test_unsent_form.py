@@ -159,3 +159,68 @@ def test_the_api_keeps_nothing(client, alice, password):
     _go_idle(client)
     client.post("/api/v1/contacts", {"note": NOTE}, content_type="application/json")
     assert SESSION_KEY not in client.session
+
+
+def _poll_ends_the_session(client, page):
+    response = client.get(
+        reverse("notifications:feed"),
+        {"fragment": "badge", "poll": "1"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
+    )
+    assert response.status_code == 204
+    return response
+
+
+@pytest.fixture
+def ended_while_typing(client, alice, password, person_a):
+    """Alice was writing a contact when she was called away; the alerts badge polled
+    16 minutes later and her session ended. The page is signed out; what she typed is
+    still in the form, in her browser."""
+    _sign_in(client, alice, password)
+    client.get(_contact_form_address(person_a))
+    _go_idle(client)
+    _poll_ends_the_session(client, _contact_form_address(person_a))
+
+
+@pytest.mark.parametrize("sent_by_the_page", [True, False])
+def test_a_form_left_unsaved_as_the_session_ended_is_kept(
+    client, ended_while_typing, alice, password, person_a, sent_by_the_page
+):
+    """peacehub.js posts the unsaved form as the session ends; a Save pressed later in
+    another tab of the same browser is kept the same way."""
+    data = {
+        "person": str(person_a.pk),
+        "contact_type": "hospital",
+        "note": NOTE,
+        **({"peacehub_session_ended": "1"} if sent_by_the_page else {}),
+    }
+    response = client.post(
+        reverse("outreach:contact_new"),
+        data,
+        HTTP_REFERER=f"http://testserver{_contact_form_address(person_a)}",
+    )
+
+    assert response["Location"] == f"{SIGN_IN}?next=%2Foutreach%2Fcontacts%2Fnew%2F"
+    assert not Contact.objects.exists()
+    _sign_in(client, alice, password, next_page="/outreach/contacts/new/")
+    kept = client.get("/outreach/contacts/new/").context["unsent_form"]
+    assert kept["fields"] == {
+        "person": [str(person_a.pk)],
+        "contact_type": ["hospital"],
+        "note": [NOTE],
+    }
+
+
+def test_signing_in_after_the_session_ended_works(client, ended_while_typing, alice, password):
+    response = _sign_in(client, alice, password, next_page="/outreach/")
+    assert response["Location"] == "/outreach/"
+    assert client.get("/outreach/").status_code == 200
+
+
+def test_what_the_page_sends_as_the_session_ends_never_reaches_a_public_form(
+    client, ended_while_typing, alice, password
+):
+    client.post(
+        SIGN_IN, {"email": alice.email, "password": password, "peacehub_session_ended": "1"}
+    )
+    assert client.get(reverse("accounts:profile")).status_code == 302  # still signed out

@@ -102,6 +102,41 @@ async function showPickedPerson(picker) {
   }
 }
 
+// The session ended while the page was open (the alerts badge polls; see
+// accounts/middleware.py). The page goes to sign-in so that an unattended phone stops
+// showing records; a form with unsaved changes is posted first, to be kept for the
+// same user after signing in again (accounts/unsent.py), never saved as it is.
+document.addEventListener("peacehub:session-ended", (event) => {
+  const unsaved = [...document.querySelectorAll("form[method=post]")].find(hasUnsavedChanges);
+  if (!unsaved) {
+    location.assign(event.detail.signIn);
+    return;
+  }
+  const marker = document.createElement("input");
+  marker.type = "hidden";
+  marker.name = "peacehub_session_ended";
+  marker.value = "1";
+  unsaved.append(marker);
+  HTMLFormElement.prototype.submit.call(unsaved);
+});
+
+function hasUnsavedChanges(form) {
+  return [...form.elements].some((control) => {
+    if (control.type === "checkbox" || control.type === "radio") {
+      return control.checked !== control.defaultChecked;
+    }
+    if (control.tagName === "SELECT") {
+      const chosenByDefault = [...control.options].some((option) => option.defaultSelected);
+      return [...control.options].some(
+        (option, index) =>
+          option.selected !==
+          (chosenByDefault ? option.defaultSelected : !control.multiple && index === 0),
+      );
+    }
+    return control.type !== "hidden" && "defaultValue" in control && control.value !== control.defaultValue;
+  });
+}
+
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", fillUnsentForm);
 } else {
