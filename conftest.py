@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Role
+from peacehub.accounts.services import api_token_create
 from peacehub.accounts.tests.factories import TEST_PASSWORD, OrganizationFactory, member
 from peacehub.audit.models import AuditChainHead
 from peacehub.cases.models import AssessmentTemplate
@@ -172,6 +173,24 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def api_as(client):
+    """Call the JSON API with a personal token: api_as(alice)("post", path, data)."""
+
+    def as_user(user):
+        _, raw = api_token_create(user=user, name="laptop")
+
+        def call(method, path, data=None):
+            kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
+            if data is not None:
+                kwargs.update(data=data, content_type="application/json")
+            return getattr(client, method)(path, **kwargs)
+
+        return call
+
+    return as_user
 
 
 class _Inbox:

@@ -22,10 +22,21 @@ NOTE = "Met him at the ER after his cousin was shot; wants to talk tomorrow"
 PHONE = {"width": 360, "height": 740}
 
 
+SIGNED_OUT = "You were signed out after 15 minutes without activity."
+
+
 def sign_in_form(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def worker_on_a_phone(new_page, worker, password) -> Page:
+    page = new_page("worker", viewport=PHONE)
+    page.goto("/accounts/sign-in/")
+    sign_in_form(page, worker.email, password)
+    expect(page).to_have_url(re.compile(r"/outreach/$"))
+    return page
 
 
 def go_idle(page: Page, minutes: int = 16) -> None:
@@ -36,14 +47,24 @@ def go_idle(page: Page, minutes: int = 16) -> None:
     session.save()
 
 
+def find_the_contact_kept_and_save_it(page: Page, person, contact_type: str) -> Contact:
+    """Signed in again: the quick log as it was left, person included; then Save."""
+    expect(page).to_have_url(re.compile(r"/outreach/contacts/new/$"))
+    expect(page.get_by_role("alert")).to_contain_text("what you entered was not saved")
+    expect(page.get_by_label("Note")).to_have_value(NOTE)
+    expect(page.get_by_label(contact_type, exact=True)).to_be_checked()
+    expect(page.get_by_role("searchbox")).to_have_value(person.display_name)
+
+    page.get_by_role("button", name="Save contact").click()
+
+    expect(page).not_to_have_url(re.compile(r"/contacts/new/"))
+    return Contact.objects.get()
+
+
 def test_a_contact_saved_after_the_session_ended_comes_back_after_signing_in(
     new_page, console, alice, person_a, password
 ):
-    page = new_page("worker", viewport=PHONE)
-    page.goto("/accounts/sign-in/")
-    sign_in_form(page, alice.email, password)
-    expect(page).to_have_url(re.compile(r"/outreach/$"))
-
+    page = worker_on_a_phone(new_page, alice, password)
     page.goto("/outreach/contacts/new/")
     page.get_by_role("searchbox").fill("Jamal")
     page.get_by_role("button", name=re.compile("Jamal Washington")).click()
@@ -54,22 +75,12 @@ def test_a_contact_saved_after_the_session_ended_comes_back_after_signing_in(
     page.get_by_role("button", name="Save contact").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next="))
-    signed_out = "You were signed out after 15 minutes without activity."
-    expect(page.get_by_text(signed_out)).to_be_visible()
+    expect(page.get_by_text(SIGNED_OUT)).to_be_visible()
     assert not Contact.objects.exists()
 
     sign_in_form(page, alice.email, password)
+    contact = find_the_contact_kept_and_save_it(page, person_a, "Hospital")
 
-    expect(page).to_have_url(re.compile(r"/outreach/contacts/new/$"))
-    expect(page.get_by_role("alert")).to_contain_text("what you entered was not saved")
-    expect(page.get_by_label("Note")).to_have_value(NOTE)
-    expect(page.get_by_label("Hospital", exact=True)).to_be_checked()
-    expect(page.get_by_role("searchbox")).to_have_value("Jamal Washington")
-
-    page.get_by_role("button", name="Save contact").click()
-
-    expect(page).not_to_have_url(re.compile(r"/contacts/new/"))
-    contact = Contact.objects.get()
     assert (contact.person, contact.worker, contact.contact_type) == (person_a, alice, "hospital")
     assert contact.note == NOTE
     assert unexpected_errors(console) == []
@@ -82,18 +93,14 @@ def test_an_unattended_phone_stops_showing_the_participant(
     """The alerts badge polls every few seconds; once the idle limit has passed, the
     whole page goes to sign-in instead of a participant staying on the screen."""
     settings.NOTIFICATION_POLL_SECONDS = 1
-    page = new_page("worker", viewport=PHONE)
-    page.goto("/accounts/sign-in/")
-    sign_in_form(page, alice.email, password)
+    page = worker_on_a_phone(new_page, alice, password)
     page.goto(f"/people/{person_a.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jamal Washington")
 
     go_idle(page)
 
     expect(page).to_have_url(re.compile(rf"/accounts/sign-in/\?next=%2Fpeople%2F{person_a.pk}"))
-    expect(
-        page.get_by_text("You were signed out after 15 minutes without activity.")
-    ).to_be_visible()
+    expect(page.get_by_text(SIGNED_OUT)).to_be_visible()
     assert "Washington" not in page.content()
     assert unexpected_errors(console) == []
 
@@ -104,9 +111,7 @@ def test_a_contact_left_unsaved_on_an_unattended_phone_is_kept(
     """The worker typed a note and put the phone away without saving. When the session
     ends the page goes to sign-in, but the note is not lost."""
     settings.NOTIFICATION_POLL_SECONDS = 1
-    page = new_page("worker", viewport=PHONE)
-    page.goto("/accounts/sign-in/")
-    sign_in_form(page, alice.email, password)
+    page = worker_on_a_phone(new_page, alice, password)
     page.goto(f"/outreach/contacts/new/?person={person_a.pk}")
     page.get_by_label("Phone or text", exact=True).check()
     page.get_by_label("Note").fill(NOTE)
@@ -116,13 +121,9 @@ def test_a_contact_left_unsaved_on_an_unattended_phone_is_kept(
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next=%2Foutreach%2Fcontacts%2Fnew"))
     assert NOTE not in page.content()
     assert not Contact.objects.exists()
-    sign_in_form(page, alice.email, password)
-    expect(page.get_by_label("Note")).to_have_value(NOTE)
-    expect(page.get_by_label("Phone or text", exact=True)).to_be_checked()
-    expect(page.get_by_role("searchbox")).to_have_value("Jamal Washington")
-    page.get_by_role("button", name="Save contact").click()
 
-    expect(page).not_to_have_url(re.compile(r"/contacts/new/"))
-    contact = Contact.objects.get()
+    sign_in_form(page, alice.email, password)
+    contact = find_the_contact_kept_and_save_it(page, person_a, "Phone or text")
+
     assert (contact.person, contact.contact_type, contact.note) == (person_a, "phone", NOTE)
     assert unexpected_errors(console) == []

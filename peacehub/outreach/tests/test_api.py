@@ -170,22 +170,6 @@ def test_the_schema_lists_outreach_endpoints(client):
         assert path in paths
 
 
-@pytest.fixture
-def api_as(client):
-    def as_user(user):
-        _, raw = api_token_create(user=user, name="laptop")
-
-        def call(method, path, data=None):
-            kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
-            if data is not None:
-                kwargs.update(data=data, content_type="application/json")
-            return getattr(client, method)(path, **kwargs)
-
-        return call
-
-    return as_user
-
-
 # Operations whose permission depends on the role alone, each asked with a body or query
 # that django-ninja itself rejects (400 for Alice, who may), by a role that may not.
 ROLE_ONLY = [

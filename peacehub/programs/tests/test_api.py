@@ -4,7 +4,6 @@ import pytest
 from django.utils import timezone
 
 from peacehub.accounts.roles import Role
-from peacehub.accounts.services import api_token_create
 from peacehub.accounts.tests.factories import member
 from peacehub.audit.models import AuditEvent
 from peacehub.geo.models import CommunityArea
@@ -22,22 +21,6 @@ pytestmark = pytest.mark.django_db
 
 STRANGER = "Choose a participant of your organization from the search."
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-
-
-@pytest.fixture
-def api_as(client):
-    def as_user(user):
-        _, raw = api_token_create(user=user, name="laptop")
-
-        def call(method, path, data=None):
-            kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
-            if data is not None:
-                kwargs.update(data=data, content_type="application/json")
-            return getattr(client, method)(path, **kwargs)
-
-        return call
-
-    return as_user
 
 
 @pytest.fixture
