@@ -9,16 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(client, alice):
-    _, raw = api_token_create(user=alice, name="phone")
-
-    def call(method, path, data=None):
-        kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
-        if data is not None:
-            kwargs.update(data=data, content_type="application/json")
-        return getattr(client, method)(path, **kwargs)
-
-    return call
+def api(api_as, alice):
+    return api_as(alice)
 
 
 def test_log_a_contact_and_list_it(api, person_a):
