@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "peacehub.accounts.middleware.SessionLimitsMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "peacehub.accounts.middleware.SignInRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "peacehub.accounts.middleware.NoStoreForSignedInMiddleware",

@@ -5,9 +5,12 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
+
+from peacehub.accounts.middleware import SignInRequiredMiddleware
 
 # The short list of pages an anonymous visitor may reach, by URL name.
 PUBLIC_URL_NAMES = {
@@ -170,4 +173,7 @@ def test_session_settings():
     assert settings.SESSION_IDLE_TIMEOUT.total_seconds() == 15 * 60
     assert settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() == 12 * 3600
     assert settings.SESSION_COOKIE_HTTPONLY
-    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+    # Every view needs signing in unless it says otherwise: Django's LoginRequiredMiddleware,
+    # which answers htmx requests in its own way.
+    assert "peacehub.accounts.middleware.SignInRequiredMiddleware" in settings.MIDDLEWARE
+    assert issubclass(SignInRequiredMiddleware, LoginRequiredMiddleware)

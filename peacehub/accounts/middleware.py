@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
@@ -75,16 +76,31 @@ class SessionLimitsMiddleware:
             return self.get_response(request)
         unsent.remember_whose_session_ended(request, user_id)
         if is_htmx(request):
-            # Most often the alerts badge polling on an unattended phone: the whole
-            # page goes to sign-in, so that the screen stops showing anyone's records
-            # (peacehub.js posts a form with unsaved changes first, to be kept).
-            page = path_on_this_site(request, request.headers.get("HX-Current-URL", ""))
-            sign_in = _sign_in_then(page or resolve_url("site:dashboard"))
-            response = HttpResponse(status=204)
-            response["HX-Trigger"] = json.dumps({SESSION_ENDED_EVENT: {"signIn": sign_in}})
-            return response
+            # Most often the alerts badge polling on an unattended phone.
+            return _tell_the_page_the_session_ended(request)
         unsent.keep(request, user_id)
         return redirect(_sign_in_then(unsent.page_to_come_back_to(request)))
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, except that an htmx request (the alerts badge
+    of a second tab, once the first one's session has ended) is not answered with the
+    sign-in page as its fragment: the page is told to go there."""
+
+    def handle_no_permission(self, request, view_func):
+        if is_htmx(request):
+            return _tell_the_page_the_session_ended(request)
+        return super().handle_no_permission(request, view_func)
+
+
+def _tell_the_page_the_session_ended(request) -> HttpResponse:
+    """The whole page goes to sign-in, so that the screen stops showing anyone's
+    records; peacehub.js first posts a form with unsaved changes, to be kept."""
+    page = path_on_this_site(request, request.headers.get("HX-Current-URL", ""))
+    sign_in = _sign_in_then(page or resolve_url("site:dashboard"))
+    response = HttpResponse(status=204)
+    response["HX-Trigger"] = json.dumps({SESSION_ENDED_EVENT: {"signIn": sign_in}})
+    return response
 
 
 def _sign_in_then(path: str) -> str:

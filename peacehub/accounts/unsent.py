@@ -31,6 +31,7 @@ SENT_AS_SESSION_ENDED = "peacehub_session_ended"
 # and "next" or a language choice is navigation, not work.
 _NEVER_KEPT = {"csrfmiddlewaretoken", "next", "language", SENT_AS_SESSION_ENDED}
 _MOST_KEPT_CHARACTERS = 64_000
+_MOST_KEPT_FORMS = 5
 
 
 def _kept_fields(request) -> dict[str, list[str]]:
@@ -69,24 +70,33 @@ def keep(request, user_id) -> None:
     payload = json.dumps({"action": request.path, "fields": fields})
     if len(payload) > _MOST_KEPT_CHARACTERS:
         return
-    request.session[SESSION_KEY] = {
-        "user": str(user_id),
-        "page": page_to_come_back_to(request),
-        "form": encryption.encrypt(payload),
-    }
+    page = page_to_come_back_to(request)
+    # One form a page; two tabs whose session ended together keep one each.
+    others = [kept for kept in request.session.get(SESSION_KEY, []) if kept["page"] != page]
+    request.session[SESSION_KEY] = [
+        *others[-(_MOST_KEPT_FORMS - 1) :],
+        {"user": str(user_id), "page": page, "form": encryption.encrypt(payload)},
+    ]
 
 
 def take(request) -> dict | None:
-    """On a signed-in page view: the kept form if this user is back on its page. It is
-    forgotten at the first page view, whoever opens what: a different person signing in
-    on the same phone never sees it."""
-    kept = request.session.pop(SESSION_KEY, None)
-    if kept is None:
+    """On a signed-in page view: the form kept for this page, if this user is the one
+    who typed it; it is then forgotten. When someone else has signed in on the same
+    phone, every kept form is forgotten unseen."""
+    kept_forms = request.session[SESSION_KEY]
+    if any(kept["user"] != str(request.user.pk) for kept in kept_forms):
+        del request.session[SESSION_KEY]
         return None
-    if kept["user"] != str(request.user.pk) or kept["page"] != request.path:
+    mine = next((kept for kept in kept_forms if kept["page"] == request.path), None)
+    if mine is None:
         return None
+    rest = [kept for kept in kept_forms if kept is not mine]
+    if rest:
+        request.session[SESSION_KEY] = rest
+    else:
+        del request.session[SESSION_KEY]
     try:
-        return json.loads(encryption.decrypt(kept["form"]))
+        return json.loads(encryption.decrypt(mine["form"]))
     except ValueError:
         return None
 
@@ -114,8 +124,8 @@ def posted_after_session_ended(request) -> bool:
 
 
 def keep_after_session_ended(request) -> None:
-    """keep() for whoever was signed in."""
-    user_id = request.session.pop(ENDED_FOR, None)
+    """keep() for whoever was signed in (until someone signs in again)."""
+    user_id = request.session.get(ENDED_FOR)
     if user_id is not None:
         keep(request, user_id)
 

@@ -90,18 +90,24 @@ def test_a_contact_saved_after_the_session_ended_comes_back_after_signing_in(
 def test_an_unattended_phone_stops_showing_the_participant(
     new_page, console, settings, alice, person_a, password
 ):
-    """The alerts badge polls every few seconds; once the idle limit has passed, the
-    whole page goes to sign-in instead of a participant staying on the screen."""
+    """The alerts badge polls every few seconds; once the idle limit has passed, every
+    open tab goes to sign-in instead of a participant staying on the screen."""
     settings.NOTIFICATION_POLL_SECONDS = 1
     page = worker_on_a_phone(new_page, alice, password)
     page.goto(f"/people/{person_a.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jamal Washington")
+    other_tab = page.context.new_page()
+    other_tab.goto("/people/")
+    expect(other_tab.get_by_role("link", name="Jamal Washington")).to_be_visible()
 
     go_idle(page)
 
+    # Whichever tab polls first ends the session; the other then polls signed out.
     expect(page).to_have_url(re.compile(rf"/accounts/sign-in/\?next=%2Fpeople%2F{person_a.pk}"))
+    expect(other_tab).to_have_url(re.compile(r"/accounts/sign-in/\?next=%2Fpeople%2F$"))
     expect(page.get_by_text(SIGNED_OUT)).to_be_visible()
     assert "Washington" not in page.content()
+    assert "Washington" not in other_tab.content()
     assert unexpected_errors(console) == []
 
 

@@ -93,7 +93,8 @@ def test_the_kept_text_is_not_in_the_database_in_clear(timed_out_post):
     assert NOTE not in row.session_data
     decoded = row.get_decoded()
     assert NOTE not in json.dumps(decoded)
-    assert decoded[SESSION_KEY]["form"].startswith("fernet:")
+    (kept,) = decoded[SESSION_KEY]
+    assert kept["form"].startswith("fernet:")
 
 
 def test_someone_else_signing_in_on_the_same_phone_never_sees_it(
@@ -109,11 +110,12 @@ def test_someone_else_signing_in_on_the_same_phone_never_sees_it(
     assert page.context["unsent_form"] is None
 
 
-def test_another_page_first_forgets_it(client, timed_out_post, alice, password):
+def test_it_waits_for_its_page_if_another_is_opened_first(client, timed_out_post, alice, password):
     _sign_in(client, alice, password)
     client.get(reverse("accounts:profile"))
     page = client.get("/outreach/contacts/new/")
-    assert page.context["unsent_form"] is None
+    assert page.context["unsent_form"]["fields"]["note"] == [NOTE]
+    assert client.get("/outreach/contacts/new/").context["unsent_form"] is None
 
 
 def test_a_page_polling_for_news_does_not_use_it_up(client, timed_out_post, alice, password):
@@ -150,7 +152,8 @@ def test_a_password_is_never_kept(client, alice, password):
             "new_password2": "a-new-long-passphrase",
         },
     )
-    kept = json.loads(decrypt(client.session[SESSION_KEY]["form"]))
+    (kept,) = client.session[SESSION_KEY]
+    kept = json.loads(decrypt(kept["form"]))
     assert kept["fields"] == {"form": ["password"]}
 
 
@@ -224,3 +227,40 @@ def test_what_the_page_sends_as_the_session_ends_never_reaches_a_public_form(
         SIGN_IN, {"email": alice.email, "password": password, "peacehub_session_ended": "1"}
     )
     assert client.get(reverse("accounts:profile")).status_code == 302  # still signed out
+
+
+def test_two_tabs_left_unsaved_each_find_their_form(
+    client, ended_while_typing, alice, password, person_a
+):
+    """A contact in one tab and an incident report in another, both unsaved when the
+    session ended: each page gets its own form back."""
+    for page, data in [
+        (reverse("outreach:contact_new"), {"note": NOTE}),
+        (reverse("outreach:incident_new"), {"kind": "threat", "block": "6300 block of S Halsted"}),
+    ]:
+        client.post(
+            page, {**data, "peacehub_session_ended": "1"}, HTTP_REFERER=f"http://testserver{page}"
+        )
+
+    _sign_in(client, alice, password)
+
+    incident = client.get(reverse("outreach:incident_new")).context["unsent_form"]
+    contact = client.get(reverse("outreach:contact_new")).context["unsent_form"]
+    assert incident["fields"] == {"kind": ["threat"], "block": ["6300 block of S Halsted"]}
+    assert contact["fields"] == {"note": [NOTE]}
+
+
+def test_a_signed_out_tab_polling_is_told_to_go_to_sign_in(client, ended_while_typing):
+    """The first tab's poll ended the session; the second tab's poll comes signed out.
+    It gets no sign-in page to show as its badge: the page is sent there whole."""
+    response = client.get(
+        reverse("notifications:feed"),
+        {"fragment": "badge", "poll": "1"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/people/"},
+    )
+    assert response.status_code == 204
+    assert json.loads(response["HX-Trigger"]) == {
+        "peacehub:session-ended": {"signIn": f"{SIGN_IN}?next=%2Fpeople%2F"}
+    }
+    # A signed-out request for a whole page is still sent to sign in as before.
+    assert client.get("/people/")["Location"] == f"{SIGN_IN}?next=/people/"
