@@ -264,3 +264,20 @@ def test_a_signed_out_tab_polling_is_told_to_go_to_sign_in(client, ended_while_t
     }
     # A signed-out request for a whole page is still sent to sign in as before.
     assert client.get("/people/")["Location"] == f"{SIGN_IN}?next=/people/"
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "This form was not sent"), ("es", "Este formulario no se envió")],
+)
+def test_a_form_that_fails_its_security_check_says_what_to_do(alice, person_a, language, title):
+    """A tab left open from before signing in again posts a stale token: the page says
+    in the user's language that nothing was saved and how not to lose the text."""
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(alice)
+
+    response = client.post(reverse("outreach:contact_new"), {"note": NOTE})
+
+    assert response.status_code == 403
+    assert title in response.content.decode()
+    assert not Contact.objects.exists()
