@@ -35,6 +35,7 @@ from peacehub.accounts.models import ApiToken, Membership
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import permission_required
 from peacehub.site.language import remember_language
 
@@ -180,22 +181,20 @@ def staff_list(request: HttpRequest, organization_id: UUID) -> HttpResponse:
 def staff_add(request: HttpRequest, organization_id: UUID) -> HttpResponse:
     organization = get_organization_for_user(request.user, organization_id, Permission.MANAGE_STAFF)
     form = MembershipAddForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = services.membership_add(
-                request=request,
-                organization=organization,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("%(name)s was added.") % {"name": membership.user.full_name}
-            )
-            return redirect("accounts:staff", organization_id=organization.pk)
+    membership = save_posted(
+        request,
+        form,
+        lambda data: services.membership_add(
+            request=request,
+            organization=organization,
+            email=data["email"],
+            full_name=data["full_name"],
+            role=data["role"],
+        ),
+        lambda membership: _("%(name)s was added.") % {"name": membership.user.full_name},
+    )
+    if membership is not NOT_SAVED:
+        return redirect("accounts:staff", organization_id=organization.pk)
     memberships = organization.memberships.select_related("user").order_by("user__full_name")
     return TemplateResponse(
         request,
@@ -217,21 +216,21 @@ def _membership_for_admin(request, organization_id: UUID, membership_id: UUID) -
 def staff_edit(request: HttpRequest, organization_id: UUID, membership_id: UUID) -> HttpResponse:
     membership = _membership_for_admin(request, organization_id, membership_id)
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_change_role(
-                request=request, membership=membership, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Role changed."))
-            return redirect("accounts:staff", organization_id=organization_id)
+    changed = save_posted(
+        request,
+        form,
+        lambda data: services.membership_change_role(
+            request=request, membership=membership, role=data["role"]
+        ),
+        _("Role changed."),
+    )
+    if changed is not NOT_SAVED:
+        return redirect("accounts:staff", organization_id=organization_id)
     return TemplateResponse(
         request,
         "accounts/staff_edit.html",
         {"membership": membership, "form": form},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 

@@ -19,6 +19,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
+from peacehub.forms import add_service_error
 from peacehub.people.models import Person
 from peacehub.programs import services
 from peacehub.programs.access import (
@@ -31,7 +32,7 @@ from peacehub.programs.access import (
     get_enrollment_to_manage,
     program_permission,
 )
-from peacehub.programs.forms import EnrollmentForm, MilestoneForm, add_service_error
+from peacehub.programs.forms import EnrollmentForm, MilestoneForm
 from peacehub.programs.models import Enrollment, EnrollmentStatus, Program
 
 router = Router(tags=["programs"])

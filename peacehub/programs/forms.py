@@ -49,15 +49,6 @@ def reject_future(form: forms.Form, field: str, message) -> None:
         form.add_error(field, error)
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal onto the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class EnrollmentForm(forms.Form):
     person = ParticipantField(people=Person.objects.none())
     enrolled_on = forms.DateField(label=_("Enrolled on"), widget=DateInput())

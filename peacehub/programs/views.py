@@ -4,7 +4,7 @@ one enrollment with its milestones, matters, sessions or safety plan."""
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +16,7 @@ from peacehub.accounts.access import has_permission, organization_ids_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate, uuid_or_none
 from peacehub.people.models import Person
 from peacehub.programs import services
@@ -41,7 +42,6 @@ from peacehub.programs.forms import (
     MilestoneForm,
     SafetyPlanForm,
     SessionForm,
-    add_service_error,
 )
 from peacehub.programs.models import (
     PROGRAM_SLUGS,
@@ -181,23 +181,21 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
     chosen = None
     if request.method == "POST":
         form = EnrollmentForm(request.POST, program=program, people=people)
-        if form.is_valid():
-            person = form.cleaned_data["person"]
-            try:
-                enrollment = services.enrollment_create(
-                    request=request,
-                    organization=person.organization,
-                    data={**form.cleaned_data, "program": program},
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is enrolled in %(program)s.")
-                    % {"name": person.display_name, "program": program.label},
-                )
-                return redirect("programs:enrollment", enrollment_id=enrollment.pk)
+        enrollment = save_posted(
+            request,
+            form,
+            lambda data: services.enrollment_create(
+                request=request,
+                organization=data["person"].organization,
+                data={**data, "program": program},
+            ),
+            lambda enrollment: (
+                _("%(name)s is enrolled in %(program)s.")
+                % {"name": enrollment.person.display_name, "program": program.label}
+            ),
+        )
+        if enrollment is not NOT_SAVED:
+            return redirect("programs:enrollment", enrollment_id=enrollment.pk)
         chosen = form.cleaned_data.get("person")
     else:
         initial = {}
@@ -230,7 +228,7 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
                 request.user, Permission.EDIT_PEOPLE, answered.referral.receiving_organization_id
             ),
         },
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -324,14 +322,8 @@ def _save(request, enrollment: Enrollment, form, form_name: str, save, done: str
     """A form posted on the enrollment page: ``save`` hands the cleaned data to the
     service and the page comes back at ``anchor``; or the page shows the form again with
     every problem, the service's refusals on their fields (400)."""
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return _back(enrollment, anchor)
+    if save_posted(request, form, save, done) is not NOT_SAVED:
+        return _back(enrollment, anchor)
     return _enrollment_page(request, enrollment, status=400, **{form_name: form})
 
 

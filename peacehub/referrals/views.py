@@ -1,8 +1,6 @@
 import datetime
 from uuid import UUID
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,6 +13,7 @@ from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.cases.access import cases_visible_to
 from peacehub.cases.domains import Domain
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate, permission_required
 from peacehub.people.access import get_person_for_user
 from peacehub.programs.access import enrollments_visible_to, programs_of
@@ -42,26 +41,26 @@ def referral_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
         person=person,
         services=services.receivable_services(request.user, person, need),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_send(
-                request=request,
-                person=person,
-                service=form.cleaned_data["service"],
-                reason=form.cleaned_data["reason"],
-                consent=form.cleaned_data["consent"],
-                case=case,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Referral sent."))
-            return redirect("referrals:detail", referral_id=referral.pk)
+    referral = save_posted(
+        request,
+        form,
+        lambda data: services.referral_send(
+            request=request,
+            person=person,
+            service=data["service"],
+            reason=data["reason"],
+            consent=data["consent"],
+            case=case,
+        ),
+        _("Referral sent."),
+    )
+    if referral is not NOT_SAVED:
+        return redirect("referrals:detail", referral_id=referral.pk)
     return TemplateResponse(
         request,
         "referrals/referral_form.html",
         {"form": form, "person": person, "case": case, "needs": Domain.choices, "need": need},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -144,19 +143,19 @@ def referral_step(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     access = get_referral_for_user(request.user, referral_id)
     allowed = services.RECEIVER_STEPS if access.side == Side.RECEIVER else services.SENDER_STEPS
     form = StepForm(request.POST, referral=access.referral, allowed=allowed)
-    if form.is_valid():
-        try:
-            services.referral_step(
-                request=request,
-                referral=access.referral,
-                side=access.side,
-                to_status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                first_appointment_at=form.cleaned_data["first_appointment_at"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Step saved. Both organizations see it."))
-            return redirect("referrals:detail", referral_id=referral_id)
+    stepped = save_posted(
+        request,
+        form,
+        lambda data: services.referral_step(
+            request=request,
+            referral=access.referral,
+            side=access.side,
+            to_status=data["status"],
+            note=data["note"],
+            first_appointment_at=data["first_appointment_at"],
+        ),
+        _("Step saved. Both organizations see it."),
+    )
+    if stepped is not NOT_SAVED:
+        return redirect("referrals:detail", referral_id=referral_id)
     return _detail(request, access, step_form=form, status=400)

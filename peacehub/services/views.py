@@ -18,6 +18,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.cases.domains import Domain
+from peacehub.forms import status_of
 from peacehub.geo.models import CommunityArea
 from peacehub.http import is_htmx, paginate, permission_required, uuid_or_none
 from peacehub.services import services
@@ -151,7 +152,7 @@ def _service_form_page(request, form, service=None) -> HttpResponse:
         request,
         "services/service_form.html",
         {"form": form, "service": service},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -216,7 +217,7 @@ def _location_form(request, service, location) -> HttpResponse:
         request,
         "services/location_form.html",
         {"form": form, "service": service, "location": location},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -276,7 +277,7 @@ def _organization_form(request, organization) -> HttpResponse:
         request,
         "services/organization_form.html",
         {"form": form, "organization": organization},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 

@@ -34,6 +34,7 @@ from peacehub.academy.forms import (
 from peacehub.academy.models import Cohort, Session
 from peacehub.accounts.access import organizations_with
 from peacehub.audit.models import AuditAction
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate, permission_required
 
 
@@ -88,23 +89,21 @@ def cohort_new(request: HttpRequest) -> HttpResponse:
         trainers=_trainer_choices(organizations),
         initial={"trainers": [request.user.pk]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            cohort = services.cohort_create(
-                request=request,
-                organization=form.cleaned_data["organization"],
-                data=form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Cohort created."))
-            return redirect("academy:cohort", cohort_id=cohort.pk)
+    cohort = save_posted(
+        request,
+        form,
+        lambda data: services.cohort_create(
+            request=request, organization=data["organization"], data=data
+        ),
+        _("Cohort created."),
+    )
+    if cohort is not NOT_SAVED:
+        return redirect("academy:cohort", cohort_id=cohort.pk)
     return TemplateResponse(
         request,
         "academy/cohort_form.html",
         {"form": form},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -126,19 +125,19 @@ def cohort_edit(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
         trainers=_trainer_choices([cohort.organization]),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cohort_update(request=request, cohort=cohort, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Cohort updated."))
-            return redirect("academy:cohort", cohort_id=cohort.pk)
+    updated = save_posted(
+        request,
+        form,
+        lambda data: services.cohort_update(request=request, cohort=cohort, data=data),
+        _("Cohort updated."),
+    )
+    if updated is not NOT_SAVED:
+        return redirect("academy:cohort", cohort_id=cohort.pk)
     return TemplateResponse(
         request,
         "academy/cohort_form.html",
         {"form": form, "cohort": cohort},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -174,22 +173,26 @@ def session_new(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
         trainers=_trainer_choices([cohort.organization]),
         initial={"trainer": request.user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_add(request=request, cohort=cohort, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Session added."))
-            if "another" in request.POST:
-                return redirect("academy:session_new", cohort_id=cohort.pk)
-            return redirect("academy:session", session_id=session.pk)
+    session = save_posted(
+        request,
+        form,
+        lambda data: services.session_add(request=request, cohort=cohort, data=data),
+        _("Session added."),
+    )
+    if session is not NOT_SAVED:
+        if "another" in request.POST:
+            return redirect("academy:session_new", cohort_id=cohort.pk)
+        return redirect("academy:session", session_id=session.pk)
     return TemplateResponse(
         request,
         "academy/session_form.html",
         {"form": form, "cohort": cohort},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
+
+
+def _enrolled(enrollment) -> str:
+    return _("%(name)s is enrolled.") % {"name": enrollment.trainee.full_name}
 
 
 def _enroll_page(request, cohort, *, status=200, staff_form=None, outside_form=None):
@@ -214,18 +217,14 @@ def enroll(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
 def enroll_staff(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_id)
     form = StaffEnrollForm(request.POST)
-    if form.is_valid():
-        try:
-            enrollment = services.staff_enroll(
-                request=request, cohort=cohort, email=form.cleaned_data["email"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("%(name)s is enrolled.") % {"name": enrollment.trainee.full_name}
-            )
-            return redirect("academy:cohort", cohort_id=cohort.pk)
+    enrollment = save_posted(
+        request,
+        form,
+        lambda data: services.staff_enroll(request=request, cohort=cohort, email=data["email"]),
+        _enrolled,
+    )
+    if enrollment is not NOT_SAVED:
+        return redirect("academy:cohort", cohort_id=cohort.pk)
     return _enroll_page(request, cohort, status=400, staff_form=form)
 
 
@@ -233,20 +232,16 @@ def enroll_staff(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
 def enroll_outside(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_id)
     form = OutsideTraineeForm(request.POST)
-    if form.is_valid():
-        try:
-            enrollment = services.outside_trainee_enroll(
-                request=request, cohort=cohort, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("%(name)s is enrolled.") % {"name": enrollment.trainee.full_name}
-            )
-            if form.cleaned_data["give_sign_in"]:
-                messages.info(request, _("A sign-in link was emailed to the trainee."))
-            return redirect("academy:cohort", cohort_id=cohort.pk)
+    enrollment = save_posted(
+        request,
+        form,
+        lambda data: services.outside_trainee_enroll(request=request, cohort=cohort, data=data),
+        _enrolled,
+    )
+    if enrollment is not NOT_SAVED:
+        if form.cleaned_data["give_sign_in"]:
+            messages.info(request, _("A sign-in link was emailed to the trainee."))
+        return redirect("academy:cohort", cohort_id=cohort.pk)
     return _enroll_page(request, cohort, status=400, outside_form=form)
 
 
@@ -287,22 +282,21 @@ def session_attendance(request: HttpRequest, session_id: UUID) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = AttendanceForm(data, session=session, enrollments=roster)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                completed = services.attendance_record(
-                    request=request, session=session, marks=form.marks()
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Attendance saved."))
-                for enrollment in completed:
-                    messages.success(
-                        request,
-                        _("%(name)s has completed the course.") % {"name": enrollment.trainee},
-                    )
-                return redirect("academy:cohort", cohort_id=session.cohort_id)
-        return _attendance_page(request, session, form, status=400)
+        completed = save_posted(
+            request,
+            form,
+            lambda data: services.attendance_record(
+                request=request, session=session, marks=form.marks()
+            ),
+            _("Attendance saved."),
+        )
+        if completed is NOT_SAVED:
+            return _attendance_page(request, session, form, status=400)
+        for enrollment in completed:
+            messages.success(
+                request, _("%(name)s has completed the course.") % {"name": enrollment.trainee}
+            )
+        return redirect("academy:cohort", cohort_id=session.cohort_id)
     services.roster_read(request=request, cohort=session.cohort, enrollments=roster)
     return _attendance_page(request, session, form)
 

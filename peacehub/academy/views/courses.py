@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from peacehub.academy import services
 from peacehub.academy.access import MANAGE, courses_for_trainers, get_course_for_user
 from peacehub.academy.forms import CourseForm
+from peacehub.forms import status_of
 from peacehub.http import permission_required
 
 
@@ -35,7 +36,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Course added."))
         return redirect("academy:courses")
     return TemplateResponse(
-        request, "academy/course_form.html", {"form": form}, status=400 if form.errors else 200
+        request, "academy/course_form.html", {"form": form}, status=status_of(form)
     )
 
 
@@ -54,5 +55,5 @@ def course_edit(request: HttpRequest, course_id: UUID) -> HttpResponse:
         request,
         "academy/course_form.html",
         {"form": form, "course": course},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )

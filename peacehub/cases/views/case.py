@@ -24,6 +24,7 @@ from peacehub.cases.forms import (
     IntakeForm,
 )
 from peacehub.cases.models import Goal
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.people.access import get_person_for_user
 from peacehub.referrals.summary import referrals_sent_for_case
 
@@ -94,21 +95,21 @@ def case_open(request: HttpRequest, person_id: UUID) -> HttpResponse:
         organization=person.organization,
         initial={"case_manager": _own_membership(request.user, person.organization_id)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(
-                request=request, person=person, case_manager=form.cleaned_data["case_manager"].user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Case opened."))
-            return redirect("cases:intake", case_id=case.pk)
+    case = save_posted(
+        request,
+        form,
+        lambda data: services.case_open(
+            request=request, person=person, case_manager=data["case_manager"].user
+        ),
+        _("Case opened."),
+    )
+    if case is not NOT_SAVED:
+        return redirect("cases:intake", case_id=case.pk)
     return TemplateResponse(
         request,
         "cases/case_open.html",
         {"form": form, "person": person},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -128,7 +129,7 @@ def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
         request,
         "cases/intake_form.html",
         {"form": form, "case": case},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -136,25 +137,25 @@ def assessment_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
     template = services.current_template()
     form = AssessmentForm(request.POST or None, template=template)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_record(
-                request=request,
-                case=case,
-                template=template,
-                assessed_on=form.cleaned_data["assessed_on"],
-                ratings=form.ratings(),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Assessment saved."))
-            return redirect("cases:detail", case_id=case.pk)
+    assessment = save_posted(
+        request,
+        form,
+        lambda data: services.assessment_record(
+            request=request,
+            case=case,
+            template=template,
+            assessed_on=data["assessed_on"],
+            ratings=form.ratings(),
+        ),
+        _("Assessment saved."),
+    )
+    if assessment is not NOT_SAVED:
+        return redirect("cases:detail", case_id=case.pk)
     return TemplateResponse(
         request,
         "cases/assessment_form.html",
         {"form": form, "case": case, "template": template},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 

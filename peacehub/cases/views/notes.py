@@ -1,7 +1,6 @@
 from uuid import UUID
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases import services
 from peacehub.cases.access import note_types_for, notes_visible_to
 from peacehub.cases.forms import NoteForm
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate
 from peacehub.people.access import get_person_for_user
 
@@ -29,14 +29,14 @@ def person_notes(request: HttpRequest, person_id: UUID) -> HttpResponse:
     if not note_types:
         raise PermissionDenied
     form = NoteForm(request.POST or None, note_types=note_types)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_add(request=request, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Note saved."))
-            return redirect("cases:notes", person_id=person.pk)
+    note = save_posted(
+        request,
+        form,
+        lambda data: services.note_add(request=request, person=person, **data),
+        _("Note saved."),
+    )
+    if note is not NOT_SAVED:
+        return redirect("cases:notes", person_id=person.pk)
     page = paginate(
         request, notes_visible_to(request.user, person).select_related("author"), per_page=20
     )
@@ -45,5 +45,5 @@ def person_notes(request: HttpRequest, person_id: UUID) -> HttpResponse:
         request,
         "cases/notes.html",
         {"person": person, "form": form, "page": page},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )

@@ -2,7 +2,7 @@ import datetime
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +17,7 @@ from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases import services
 from peacehub.cases.access import get_reentry_plan_for_user, reentry_plans_visible_to
 from peacehub.cases.forms import PreReleaseContactForm, ReentryPlanForm, ReentryServiceForm
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import permission_required
 from peacehub.people.access import get_person_for_user
 
@@ -52,7 +53,7 @@ def reentry_plan(request: HttpRequest, person_id: UUID) -> HttpResponse:
             "contact_form": PreReleaseContactForm(),
             "service_form": ReentryServiceForm(),
         },
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -72,14 +73,14 @@ def _plan_page_with_errors(request, plan, **forms):
 def pre_release_contact_add(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     plan = get_reentry_plan_for_user(request.user, plan_id, Permission.MANAGE_CASES)
     form = PreReleaseContactForm(request.POST)
-    if not form.is_valid():
+    added = save_posted(
+        request,
+        form,
+        lambda data: services.pre_release_contact_add(request=request, plan=plan, data=data),
+        _("Contact recorded."),
+    )
+    if added is NOT_SAVED:
         return _plan_page_with_errors(request, plan, contact_form=form)
-    try:
-        services.pre_release_contact_add(request=request, plan=plan, data=form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _plan_page_with_errors(request, plan, contact_form=form)
-    messages.success(request, _("Contact recorded."))
     return redirect("cases:reentry", person_id=plan.person_id)
 
 

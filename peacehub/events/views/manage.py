@@ -4,7 +4,6 @@ places. Every record is fetched through peacehub.events.access."""
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,6 +24,7 @@ from peacehub.events.access import (
 )
 from peacehub.events.forms import AttendanceForm, CancelForm, EventForm, PlaceForm, SeriesForm
 from peacehub.events.models import Attendance, Event, Place
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate, permission_required
 
 DETAIL_INITIAL = (
@@ -37,10 +37,6 @@ DETAIL_INITIAL = (
     "services",
     "is_public",
 )
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 def _details_initial(record) -> dict:
@@ -102,16 +98,16 @@ def manage(request: HttpRequest) -> HttpResponse:
 def event_new(request: HttpRequest) -> HttpResponse:
     own = host_organizations(request.user)
     form = EventForm(request.POST or None, own_organizations=own, initial=_own_default(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(request=request, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("“%(title)s” was added.") % {"title": event.title})
-            return redirect("events:manage")
+    event = save_posted(
+        request,
+        form,
+        lambda data: services.event_create(request=request, data=data),
+        lambda event: _("“%(title)s” was added.") % {"title": event.title},
+    )
+    if event is not NOT_SAVED:
+        return redirect("events:manage")
     return TemplateResponse(
-        request, "events/event_form.html", {"form": form, "event": None}, status=_status(form)
+        request, "events/event_form.html", {"form": form, "event": None}, status=status_of(form)
     )
 
 
@@ -139,16 +135,16 @@ def event_edit(request: HttpRequest, event_id: UUID) -> HttpResponse:
         own_organizations=own,
         initial={**_details_initial(event), **local},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(request=request, event=event, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The event was saved."))
-            return redirect("events:manage")
+    saved = save_posted(
+        request,
+        form,
+        lambda data: services.event_update(request=request, event=event, data=data),
+        _("The event was saved."),
+    )
+    if saved is not NOT_SAVED:
+        return redirect("events:manage")
     return TemplateResponse(
-        request, "events/event_form.html", {"form": form, "event": event}, status=_status(form)
+        request, "events/event_form.html", {"form": form, "event": event}, status=status_of(form)
     )
 
 
@@ -157,19 +153,19 @@ def event_cancel(request: HttpRequest, event_id: UUID) -> HttpResponse:
     if request.method != "POST" and (refused := _refuse_changes(request, event)):
         return refused
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_cancel(request=request, event=event, notice=form.cleaned_data["notice"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The event was cancelled; the notice is public."))
-            return redirect("events:manage")
+    cancelled = save_posted(
+        request,
+        form,
+        lambda data: services.event_cancel(request=request, event=event, notice=data["notice"]),
+        _("The event was cancelled; the notice is public."),
+    )
+    if cancelled is not NOT_SAVED:
+        return redirect("events:manage")
     return TemplateResponse(
         request,
         "events/cancel_form.html",
         {"form": form, "event": event, "series": None},
-        status=_status(form),
+        status=status_of(form),
     )
 
 
@@ -177,19 +173,19 @@ def attendance(request: HttpRequest, event_id: UUID) -> HttpResponse:
     event = get_event_for_user(request.user, event_id)
     recorded = Attendance.objects.filter(event=event).first()
     form = AttendanceForm(request.POST or None, attendance=recorded)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(request=request, event=event, counts=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Attendance recorded."))
-            return redirect(f"{reverse('events:manage')}?when=past")
+    recorded = save_posted(
+        request,
+        form,
+        lambda data: services.attendance_record(request=request, event=event, counts=data),
+        _("Attendance recorded."),
+    )
+    if recorded is not NOT_SAVED:
+        return redirect(f"{reverse('events:manage')}?when=past")
     return TemplateResponse(
         request,
         "events/attendance_form.html",
         {"form": form, "event": event, "recorded": recorded},
-        status=_status(form),
+        status=status_of(form),
     )
 
 
@@ -200,20 +196,19 @@ def attendance(request: HttpRequest, event_id: UUID) -> HttpResponse:
 def series_new(request: HttpRequest) -> HttpResponse:
     own = host_organizations(request.user)
     form = SeriesForm(request.POST or None, own_organizations=own, initial=_own_default(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            series = services.series_create(request=request, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” was added with %(nights)s nights.")
-                % {"title": series.title, "nights": series.occurrences.count()},
-            )
-            return redirect("events:series", series_id=series.pk)
+    series = save_posted(
+        request,
+        form,
+        lambda data: services.series_create(request=request, data=data),
+        lambda series: (
+            _("“%(title)s” was added with %(nights)s nights.")
+            % {"title": series.title, "nights": series.occurrences.count()}
+        ),
+    )
+    if series is not NOT_SAVED:
+        return redirect("events:series", series_id=series.pk)
     return TemplateResponse(
-        request, "events/series_form.html", {"form": form, "series": None}, status=_status(form)
+        request, "events/series_form.html", {"form": form, "series": None}, status=status_of(form)
     )
 
 
@@ -243,27 +238,26 @@ def series_edit(request: HttpRequest, series_id: UUID) -> HttpResponse:
         "last_date": series.last_date,
     }
     form = SeriesForm(request.POST or None, own_organizations=own, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            counts = services.series_update(request=request, series=series, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The series was saved: %(added)s nights added, %(updated)s updated, "
-                    "%(removed)s removed; %(kept)s held, cancelled or edited nights kept "
-                    "as they were."
-                )
-                % counts,
+    counts = save_posted(
+        request,
+        form,
+        lambda data: services.series_update(request=request, series=series, data=data),
+        lambda counts: (
+            _(
+                "The series was saved: %(added)s nights added, %(updated)s updated, "
+                "%(removed)s removed; %(kept)s held, cancelled or edited nights kept "
+                "as they were."
             )
-            return redirect("events:series", series_id=series.pk)
+            % counts
+        ),
+    )
+    if counts is not NOT_SAVED:
+        return redirect("events:series", series_id=series.pk)
     return TemplateResponse(
         request,
         "events/series_form.html",
         {"form": form, "series": series},
-        status=_status(form),
+        status=status_of(form),
     )
 
 
@@ -273,25 +267,22 @@ def series_cancel(request: HttpRequest, series_id: UUID) -> HttpResponse:
         messages.error(request, _("This series was already cancelled."))
         return redirect("events:series", series_id=series.pk)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.series_cancel(
-                request=request, series=series, notice=form.cleaned_data["notice"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("The series was cancelled: %(count)s coming nights carry the notice.")
-                % {"count": count},
-            )
-            return redirect("events:series", series_id=series.pk)
+    count = save_posted(
+        request,
+        form,
+        lambda data: services.series_cancel(request=request, series=series, notice=data["notice"]),
+        lambda count: (
+            _("The series was cancelled: %(count)s coming nights carry the notice.")
+            % {"count": count}
+        ),
+    )
+    if count is not NOT_SAVED:
+        return redirect("events:series", series_id=series.pk)
     return TemplateResponse(
         request,
         "events/cancel_form.html",
         {"form": form, "event": None, "series": series},
-        status=_status(form),
+        status=status_of(form),
     )
 
 
@@ -316,4 +307,6 @@ def place_new(request: HttpRequest) -> HttpResponse:
         place = services.place_create(request=request, data=form.cleaned_data)
         messages.success(request, _("%(name)s was added.") % {"name": place.name})
         return redirect("events:places")
-    return TemplateResponse(request, "events/place_form.html", {"form": form}, status=_status(form))
+    return TemplateResponse(
+        request, "events/place_form.html", {"form": form}, status=status_of(form)
+    )

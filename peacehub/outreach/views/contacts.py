@@ -2,7 +2,7 @@ import datetime
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,6 +16,7 @@ from peacehub.accounts.access import has_permission, organizations_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate_uncounted, permission_required, uuid_or_none
 from peacehub.outreach import services
 from peacehub.outreach.access import (
@@ -135,21 +136,22 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     people = workable_people(user, Permission.LOG_CONTACTS)
     if request.method == "POST":
         form = ContactForm(request.POST, people=people)
-        if form.is_valid():
-            person = form.cleaned_data["person"]
-            try:
-                services.contact_log(
-                    request=request,
-                    organization=acting_organization(
-                        user, Permission.LOG_CONTACTS, person.organization_id if person else None
-                    ),
-                    data=form.cleaned_data,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Contact logged."))
-                return redirect("outreach:home")
+        logged = save_posted(
+            request,
+            form,
+            lambda data: services.contact_log(
+                request=request,
+                organization=acting_organization(
+                    user,
+                    Permission.LOG_CONTACTS,
+                    data["person"].organization_id if data["person"] else None,
+                ),
+                data=data,
+            ),
+            _("Contact logged."),
+        )
+        if logged is not NOT_SAVED:
+            return redirect("outreach:home")
         chosen = form.cleaned_data.get("person")
     else:
         person_id = request.GET.get("person", "")
@@ -159,7 +161,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/contact_form.html",
         {"form": form, "chosen": chosen},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 

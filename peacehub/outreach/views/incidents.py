@@ -13,6 +13,7 @@ from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
+from peacehub.forms import add_service_error, status_of
 from peacehub.http import paginate, permission_required
 from peacehub.outreach import services
 from peacehub.outreach.access import (
@@ -55,7 +56,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                 request=request, organization=organization, data=form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             if incident.alerted_count:
                 messages.success(
@@ -78,7 +79,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("outreach:incident", incident_id=incident.pk)
     return TemplateResponse(
-        request, "outreach/incident_form.html", {"form": form}, status=400 if form.errors else 200
+        request, "outreach/incident_form.html", {"form": form}, status=status_of(form)
     )
 
 

@@ -12,6 +12,7 @@ from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import permission_required
 from peacehub.outreach import services
 from peacehub.outreach.access import get_introduction_for_user, introductions_visible_to
@@ -46,24 +47,24 @@ def introduction_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
     access = get_person_for_user(request, person_id, Permission.MAKE_INTRODUCTIONS)
     person = access.person
     form = IntroductionForm(request.POST or None, organization=person.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.introduction_make(
-                request=request,
-                person=person,
-                case_manager=form.cleaned_data["case_manager"].user,
-                summary=form.cleaned_data["summary"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Introduction sent to the case manager."))
-            return redirect("people:detail", person_id=person.pk)
+    introduced = save_posted(
+        request,
+        form,
+        lambda data: services.introduction_make(
+            request=request,
+            person=person,
+            case_manager=data["case_manager"].user,
+            summary=data["summary"],
+        ),
+        _("Introduction sent to the case manager."),
+    )
+    if introduced is not NOT_SAVED:
+        return redirect("people:detail", person_id=person.pk)
     return TemplateResponse(
         request,
         "outreach/introduction_form.html",
         {"form": form, "person": person},
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 

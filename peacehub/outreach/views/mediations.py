@@ -1,7 +1,6 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,6 +11,7 @@ from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate, permission_required
 from peacehub.outreach import services
 from peacehub.outreach.access import conflicts_visible_to, get_conflict_for_user
@@ -54,7 +54,7 @@ def conflict_new(request: HttpRequest) -> HttpResponse:
         )
         return redirect("outreach:conflict", conflict_id=conflict.pk)
     return TemplateResponse(
-        request, "outreach/conflict_form.html", {"form": form}, status=400 if form.errors else 200
+        request, "outreach/conflict_form.html", {"form": form}, status=status_of(form)
     )
 
 
@@ -93,18 +93,19 @@ def conflict_party_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     form = PartyForm(
         request.POST, people=workable_people(request.user, Permission.MANAGE_MEDIATIONS)
     )
-    if form.is_valid():
-        try:
-            services.conflict_party_add(
-                request=request,
-                conflict=conflict,
-                person=form.cleaned_data["person"],
-                group_label=form.cleaned_data["group_label"].strip(),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("outreach:conflict", conflict_id=conflict.pk)
+    added = save_posted(
+        request,
+        form,
+        lambda data: services.conflict_party_add(
+            request=request,
+            conflict=conflict,
+            person=data["person"],
+            group_label=data["group_label"].strip(),
+        ),
+        done=None,
+    )
+    if added is not NOT_SAVED:
+        return redirect("outreach:conflict", conflict_id=conflict.pk)
     return _conflict_page(request, conflict, status=400, party_form=form)
 
 
@@ -135,14 +136,12 @@ def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID)
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     agreement = get_object_or_404(conflict.agreements, pk=agreement_id)
     form = AgreementStateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agreement_state_change(
-                request=request, agreement=agreement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Agreement updated."))
-            return redirect("outreach:conflict", conflict_id=conflict.pk)
+    changed = save_posted(
+        request,
+        form,
+        lambda data: services.agreement_state_change(request=request, agreement=agreement, **data),
+        _("Agreement updated."),
+    )
+    if changed is not NOT_SAVED:
+        return redirect("outreach:conflict", conflict_id=conflict.pk)
     return _conflict_page(request, conflict, status=400, state_form=form)

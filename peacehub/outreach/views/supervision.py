@@ -22,6 +22,7 @@ from peacehub.accounts.access import (
 )
 from peacehub.accounts.models import Membership, User
 from peacehub.accounts.roles import Permission
+from peacehub.forms import status_of
 from peacehub.http import permission_required
 from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.forms import DutyShiftForm
@@ -195,7 +196,7 @@ def duty(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
         },
-        status=400 if form.errors else 200,
+        status=status_of(form),
     )
 
 
