@@ -32,6 +32,17 @@ def path_on_this_site(request: HttpRequest, url: str) -> str | None:
     return None
 
 
+def next_on_this_site(request: HttpRequest) -> str | None:
+    """The ?next= address (in the query or the posted form) when it is on this site:
+    where to go back to after a detour, never to another site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 def uuid_or_none(value) -> UUID | None:
     """A record id read from a query string or a form, or None when it is not one (an
     id that names nothing gets the same answer as no id)."""

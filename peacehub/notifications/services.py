@@ -2,7 +2,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -29,23 +29,44 @@ def notify(
 
 
 def notifications_email(*, ids: list, absolute_url: str) -> None:
-    for notification in Notification.objects.filter(pk__in=ids).select_related("recipient"):
-        user = notification.recipient
-        try:
+    """One SMTP connection for the whole batch: a mail server that does not answer
+    costs one timeout, not one per on-duty worker, while the reporter waits."""
+    pending = list(Notification.objects.filter(pk__in=ids).select_related("recipient"))
+    if not pending:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as error:  # SMTP down, refused, timed out
+        for notification in pending:
+            _email_failed(notification, error)
+        return
+    try:
+        for notification in pending:
+            user = notification.recipient
             with translation.override(user.preferred_language):
-                send_mail(
+                email = EmailMessage(
                     subject=notification.message,
-                    message=f"{notification.message}\n\n{absolute_url}\n",
+                    body=f"{notification.message}\n\n{absolute_url}\n",
                     from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[user.email],
+                    to=[user.email],
+                    connection=connection,
                 )
-        except OSError as error:  # SMTP down, refused, timed out
-            logger.warning("Notification e-mail to %s failed: %s", user.pk, error)
-            notification.email_error = str(error)[:300]
-            notification.save(update_fields=["email_error"])
-        else:
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
+            try:
+                email.send()
+            except OSError as error:  # smtplib's errors are OSErrors too
+                _email_failed(notification, error)
+            else:
+                notification.emailed_at = timezone.now()
+                notification.save(update_fields=["emailed_at"])
+    finally:
+        connection.close()
+
+
+def _email_failed(notification: Notification, error: OSError) -> None:
+    logger.warning("Notification e-mail to %s failed: %s", notification.recipient_id, error)
+    notification.email_error = str(error)[:300]
+    notification.save(update_fields=["email_error"])
 
 
 def notifications_mark_read(*, user, ids: list | None = None) -> int:

@@ -63,6 +63,17 @@ def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
         contact,
         detail={"person": str(person.pk)} if person else None,
     )
+    if person is not None:
+        # This contact is the follow-up the worker owed the person: their follow-ups
+        # due by today are done. One planned for later stays on the list.
+        due = Contact.objects.filter(
+            worker=request.user,
+            follow_up_done_at__isnull=True,
+            follow_up_by__lte=timezone.localdate(),
+            person=person,
+        ).exclude(pk=contact.pk)
+        for earlier in due.defer("note"):
+            contact_follow_up_done(request=request, contact=earlier)
     return contact
 
 
@@ -173,8 +184,11 @@ _STEP_FIELDS = {
 @transaction.atomic
 def response_advance(*, request, response: IncidentResponse, to_state: str) -> IncidentResponse:
     """Move one step: notified → acknowledged → on scene → follow-up done. Steps cannot
-    be skipped or repeated."""
+    be skipped or undone. The step already taken, asked again (a double tap on a slow
+    phone, or two workers at once), changes nothing: its first time and worker stand."""
     response = IncidentResponse.objects.select_for_update().get(pk=response.pk)
+    if to_state == response.state:
+        return response
     current = RESPONSE_ORDER.index(ResponseState(response.state))
     if (
         to_state not in ResponseState.values

@@ -18,7 +18,13 @@ from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.cases.summary import cases_summary
 from peacehub.geo.models import CommunityArea
-from peacehub.http import is_htmx, paginate, permission_required, uuid_or_none
+from peacehub.http import (
+    is_htmx,
+    next_on_this_site,
+    paginate,
+    permission_required,
+    uuid_or_none,
+)
 from peacehub.outreach.summary import outreach_summary
 from peacehub.people import services
 from peacehub.people.access import PersonField, get_person_for_user
@@ -295,7 +301,8 @@ def consent_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
             scope=data.get("scope"),
         )
         messages.success(request, _("Consent recorded."))
-        return redirect("people:detail", person_id=person.pk)
+        # From the referral form, which needs the consent: back to it.
+        return redirect(next_on_this_site(request) or reverse("people:detail", args=[person.pk]))
     return TemplateResponse(request, "people/consent_form.html", {"form": form, "person": person})
 
 

@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from peacehub.dates import CLOCK_SKEW
 from peacehub.outreach.forms import DateTimeInput
 from peacehub.people.models import Consent, ConsentKind
 from peacehub.referrals.models import NEXT_STEPS, ReferralStatus
+from peacehub.referrals.services import appointment_before_referral
 from peacehub.services.models import Service
 
 
@@ -72,6 +74,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, referral, allowed, **kwargs):
         super().__init__(*args, **kwargs)
+        self.referral = referral
         steps = NEXT_STEPS[referral.status] & allowed
         self.fields["status"].choices = [
             (value, label) for value, label in ReferralStatus.choices if value in steps
@@ -90,6 +93,8 @@ class StepForm(forms.Form):
         ):
             self.add_error("note", _("Give the reason."))
         moment = cleaned.get("first_appointment_at")
-        if moment and moment < timezone.now() - datetime.timedelta(days=365):
+        if moment and moment < self.referral.created_at - CLOCK_SKEW:
+            self.add_error("first_appointment_at", appointment_before_referral(self.referral))
+        elif moment and moment < timezone.now() - datetime.timedelta(days=365):
             self.add_error("first_appointment_at", _("Check the date of the appointment."))
         return cleaned

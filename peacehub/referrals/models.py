@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peacehub.encryption import EncryptedTextField
 
@@ -21,8 +22,9 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     FIRST_APPOINTMENT = "first_appointment", _("First appointment")
     IN_SERVICE = "in_service", _("In service")
-    COMPLETED = "completed", _("Completed")
-    CLOSED = "closed", _("Closed")
+    # Spanish says "completada", "cerrada" of a referral (la referencia).
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    CLOSED = "closed", pgettext_lazy("referral status", "Closed")
 
 
 # Each step and the steps that may follow it. Closing is possible from any open step.

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from peacehub.accounts.access import role_has_permission
@@ -15,6 +16,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.cases.domains import Domain
+from peacehub.dates import CLOCK_SKEW
 from peacehub.notifications.services import notify
 from peacehub.people.models import Consent, ConsentKind
 from peacehub.referrals.access import Side
@@ -132,6 +134,12 @@ def referral_send(*, request, person, service, reason: str, consent, case=None) 
     return referral
 
 
+def appointment_before_referral(referral: Referral) -> str:
+    return _("The first appointment cannot be before the referral was sent (%(sent)s).") % {
+        "sent": date_format(timezone.localtime(referral.created_at), "SHORT_DATETIME_FORMAT")
+    }
+
+
 @transaction.atomic
 def referral_step(
     *,
@@ -159,6 +167,8 @@ def referral_step(
     if to_status == ReferralStatus.FIRST_APPOINTMENT:
         if first_appointment_at is None:
             raise ValidationError(_("Give the date and time of the first appointment."))
+        if first_appointment_at < referral.created_at - CLOCK_SKEW:
+            raise ValidationError({"first_appointment_at": appointment_before_referral(referral)})
         referral.first_appointment_at = first_appointment_at
     organization = (
         referral.receiving_organization_id

@@ -7,7 +7,6 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +17,7 @@ from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Permission
 from peacehub.geo.models import CommunityArea
 from peacehub.geo.svgmap import Marker, community_area_map
+from peacehub.http import next_on_this_site
 from peacehub.people.models import Person, Status
 from peacehub.site.converters import CommunityAreaNumberConverter
 from peacehub.site.language import remember_language
@@ -200,10 +200,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(next_on_this_site(request) or "/")
     if language in dict(settings.LANGUAGES):
         remember_language(request, response, language)
         if request.user.is_authenticated and request.user.preferred_language != language:

@@ -130,6 +130,21 @@ def test_home_lists_my_participants_by_days_since_contact(client_for, alice, org
     assert response.content.decode().count("needs contact") == 2
 
 
+def test_days_since_contact_are_calendar_days(client_for, alice, org_a):
+    """Seen last night just before midnight: "1 day" this morning, not "0 days"."""
+    person = PersonFactory(organization=org_a, outreach_worker=alice)
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    ContactFactory(
+        person=person, worker=alice, occurred_at=midnight - datetime.timedelta(microseconds=1)
+    )
+
+    response = client_for(alice).get(reverse("outreach:home"))
+
+    assert [p.days_since_contact for p in response.context["participants"]] == [1]
+
+
 def test_home_shows_todays_follow_ups_and_done_clears_them(client_for, alice, person_a):
     today = timezone.localdate()
     due = ContactFactory(person=person_a, worker=alice, follow_up_by=today)
@@ -139,6 +154,39 @@ def test_home_shows_todays_follow_ups_and_done_clears_them(client_for, alice, pe
     assert [c.pk for c in client.get(reverse("outreach:home")).context["follow_ups"]] == [due.pk]
     client.post(reverse("outreach:contact_done", args=[due.pk]))
     assert client.get(reverse("outreach:home")).context["follow_ups"] == []
+
+
+def test_logging_a_contact_with_the_person_does_the_follow_ups_due(
+    client_for, alice, bob, person_a
+):
+    """Tap "Log contact" under an overdue follow-up, save: the follow-up is done, in one
+    go. A follow-up planned for next week, or a colleague's, stays."""
+    today = timezone.localdate()
+    overdue = ContactFactory(
+        person=person_a, worker=alice, follow_up_by=today - datetime.timedelta(days=2)
+    )
+    due_today = ContactFactory(person=person_a, worker=alice, follow_up_by=today)
+    later = ContactFactory(
+        person=person_a, worker=alice, follow_up_by=today + datetime.timedelta(days=7)
+    )
+    colleagues = ContactFactory(person=person_a, worker=bob, follow_up_by=today)
+    client = client_for(alice)
+
+    client.post(
+        reverse("outreach:contact_new"),
+        {
+            "person": person_a.pk,
+            "contact_type": "phone",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "community_area": person_a.community_area_id,
+        },
+    )
+
+    assert client.get(reverse("outreach:home")).context["follow_ups"] == []
+    done = {c.pk for c in Contact.objects.filter(follow_up_done_at__isnull=False)}
+    assert done == {overdue.pk, due_today.pk}
+    assert later.pk not in done and colleagues.pk not in done
+    assert AuditEvent.objects.filter(action="update", record_id=str(overdue.pk)).exists()
 
 
 def test_home_query_count_does_not_grow_with_participants(
@@ -218,3 +266,25 @@ def test_program_staff_do_not_see_outreach_contacts(client_for, org_a, person_a,
     content = client_for(lawyer).get(reverse("people:detail", args=[person_a.pk])).content
     assert b"Walked him to the clinic" not in content
     assert client_for(lawyer).get(reverse("outreach:contacts")).status_code == 403
+
+
+def test_a_name_typed_but_not_tapped_comes_back_with_its_matches(client_for, alice, person_a):
+    """At night a worker types the whole name and presses Save without tapping the
+    suggestion: the page says to choose, keeps what was typed, and searches it again."""
+    response = client_for(alice).post(
+        reverse("outreach:contact_new"),
+        {
+            "q": "Jamal Washington",
+            "contact_type": "street",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "community_area": person_a.community_area_id,
+            "note": "Checked in",
+        },
+    )
+
+    assert response.status_code == 400
+    assert not Contact.objects.exists()
+    html = response.content.decode()
+    assert 'value="Jamal Washington"' in html
+    assert 'hx-trigger="load, input changed' in html
+    assert "Checked in" in html

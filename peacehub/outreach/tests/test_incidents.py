@@ -14,6 +14,7 @@ from peacehub.outreach.models import (
     IncidentPerson,
     IncidentResponse,
     ResponseAction,
+    ResponseState,
 )
 from peacehub.outreach.tests.factories import always_on_duty, area
 
@@ -216,8 +217,11 @@ def test_a_response_moves_step_by_step_with_times_and_minutes(client_for, alice,
     assert "12 minutes after the alert" in page
 
 
-@pytest.mark.parametrize("first, second", [("on_scene", None), ("acknowledged", "acknowledged")])
-def test_a_step_out_of_order_is_refused(client_for, alice, org_a, first, second):
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [("on_scene", None, "notified"), ("acknowledged", "follow_up_done", "acknowledged")],
+)
+def test_a_step_out_of_order_is_refused(client_for, alice, org_a, first, second, expected):
     client = client_for(alice)
     _report(client)
     response = Incident.objects.get().responses.get(organization=org_a)
@@ -225,9 +229,34 @@ def test_a_step_out_of_order_is_refused(client_for, alice, org_a, first, second)
     client.post(step, {"state": first})
     page = client.post(step, {"state": second or first}, follow=True)
     response.refresh_from_db()
-    expected = "notified" if first == "on_scene" else "acknowledged"
     assert response.state == expected
     assert "the next step is" in page.content.decode()
+
+
+def test_a_step_tapped_twice_keeps_the_first_time_and_worker(client, alice, org_a):
+    """A double tap on a slow phone, or a colleague acknowledging a moment later: no
+    error, and the response keeps who acknowledged first and when."""
+    colleague = member(org_a, Role.OUTREACH_WORKER, "dee@example.org", full_name="Dee Colleague")
+    client.force_login(alice)
+    _report(client)
+    response = Incident.objects.get().responses.get(organization=org_a)
+    step = reverse("outreach:response_step", args=[response.pk])
+    client.post(step, {"state": "acknowledged"})
+    response.refresh_from_db()
+    first_at = response.acknowledged_at
+
+    client.force_login(colleague)
+    page = client.post(step, {"state": "acknowledged"}, follow=True)
+
+    response.refresh_from_db()
+    assert (response.state, response.acknowledged_by, response.acknowledged_at) == (
+        "acknowledged",
+        alice,
+        first_at,
+    )
+    content = page.content.decode()
+    assert "“Acknowledged” was already recorded." in content
+    assert "the next step is" not in content
 
 
 def test_actions_are_logged_with_notes_for_the_own_organization(
@@ -344,6 +373,36 @@ def test_only_the_reporting_organization_closes_an_incident(client_for, alice, c
     client_for(alice).post(reverse("outreach:incident_close", args=[incident.pk]))
     incident.refresh_from_db()
     assert incident.closed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("our_state", "still_listed"),
+    [
+        (ResponseState.NOTIFIED, False),
+        (ResponseState.ACKNOWLEDGED, True),
+        (ResponseState.ON_SCENE, True),
+        (ResponseState.FOLLOW_UP_DONE, False),
+    ],
+)
+def test_closing_by_the_reporter_does_not_hide_a_response_under_way(
+    client_for, alice, charlie, org_a, org_b, our_state, still_listed
+):
+    """West Side reported and closed a shooting in Englewood; Lantern, which serves
+    Englewood too, is still on scene: its worker keeps the incident on her home page,
+    marked closed, until her organization's follow-up is done."""
+    org_a.community_areas.add(area(68))
+    org_b.community_areas.add(area(68))
+    _report(client_for(charlie))
+    incident = Incident.objects.get()
+    IncidentResponse.objects.filter(incident=incident, organization=org_a).update(state=our_state)
+    client_for(charlie).post(reverse("outreach:incident_close", args=[incident.pk]))
+
+    home = client_for(alice).get(reverse("outreach:home"))
+
+    listed = [i.pk for i in home.context["incidents"]]
+    assert (incident.pk in listed) is still_listed
+    if still_listed:
+        assert "Closed" in home.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,7 +25,7 @@ from peacehub.outreach.access import (
     incidents_visible_to,
 )
 from peacehub.outreach.forms import ContactForm
-from peacehub.outreach.models import Contact, IncidentResponse
+from peacehub.outreach.models import Contact, IncidentResponse, ResponseState
 from peacehub.outreach.views.common import acting_organization, home_area, workable_people
 from peacehub.people.models import Person, Status
 
@@ -51,9 +51,20 @@ def home(request: HttpRequest) -> HttpResponse:
         .only("id", "follow_up_by", "non_participant", "person_id", *_NAME_FIELDS)
         .order_by("follow_up_by")[:20]
     )
+    own_organizations = [o.pk for o in organizations_with(user, Permission.VIEW_INCIDENTS)]
+    # An incident the reporting organization has closed stays here while we are in the
+    # middle of our own response to it (acknowledged or on scene, follow-up not done).
+    our_response_under_way = Exists(
+        IncidentResponse.objects.filter(
+            incident=OuterRef("pk"),
+            organization_id__in=own_organizations,
+            state__in=[ResponseState.ACKNOWLEDGED, ResponseState.ON_SCENE],
+        )
+    )
     incidents = list(
         incidents_visible_to(user)
-        .filter(closed_at__isnull=True, occurred_at__gte=timezone.now() - OPEN_INCIDENT_WINDOW)
+        .filter(Q(closed_at__isnull=True) | our_response_under_way)
+        .filter(occurred_at__gte=timezone.now() - OPEN_INCIDENT_WINDOW)
         .select_related("community_area")
         .defer("community_area__boundary")
         .order_by("-occurred_at")[:10]
@@ -61,8 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     own_responses = {
         r.incident_id: r
         for r in IncidentResponse.objects.filter(
-            incident__in=incidents,
-            organization_id__in=[o.pk for o in organizations_with(user, Permission.VIEW_INCIDENTS)],
+            incident__in=incidents, organization_id__in=own_organizations
         )
     }
     for incident in incidents:
@@ -90,9 +100,14 @@ def home(request: HttpRequest) -> HttpResponse:
         # organization by its name index instead of the worker's few people.
         .order_by()
     )
-    now = timezone.now()
     for person in participants:
-        days = (now - person.last_contact_at).days if person.last_contact_at else None
+        # Calendar days, as a worker counts them: last Thursday evening is 12 days ago
+        # on the Tuesday twelve days later, whatever the hour.
+        days = (
+            (today - timezone.localdate(person.last_contact_at)).days
+            if person.last_contact_at
+            else None
+        )
         person.days_since_contact = days
         person.stale = days is None or days > STALE_AFTER_DAYS
         # Made here rather than in the template: per row, the template's translation

@@ -157,10 +157,14 @@ def incident_link_person(request: HttpRequest, incident_id: UUID) -> HttpRespons
 @require_POST
 def response_step(request: HttpRequest, response_id: UUID) -> HttpResponse:
     response = get_response_for_user(request.user, response_id)
-    try:
-        services.response_advance(
-            request=request, response=response, to_state=request.POST.get("state", "")
+    to_state = request.POST.get("state", "")
+    if to_state == response.state:
+        messages.info(
+            request,
+            _("“%(state)s” was already recorded.") % {"state": response.get_state_display()},
         )
+    try:
+        services.response_advance(request=request, response=response, to_state=to_state)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("outreach:incident", incident_id=response.incident_id)

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -55,6 +56,32 @@ def test_alice_records_a_sharing_consent(client_for, alice, person_a, legal_aid)
     consent = Consent.objects.get(person=person_a)
     assert consent.recipient == legal_aid
     assert consent.scope == ["phone"]
+
+
+@pytest.mark.parametrize("from_elsewhere", [False, True])
+def test_recording_consent_from_the_referral_form_goes_back_to_it(
+    client_for, carmen, person_a, legal_aid, from_elsewhere
+):
+    """The referral form says a consent is needed and links here; once it is recorded
+    the case manager is back on the referral form (and never sent to another site)."""
+    client = client_for(carmen)
+    referral_form = reverse("referrals:new", args=[person_a.pk])
+    page = client.get(referral_form)
+    assert f"?next={referral_form}" in page.content.decode()
+    next_page = "https://elsewhere.example/" if from_elsewhere else f"{referral_form}?need=legal"
+
+    response = client.post(
+        reverse("people:consent_create", args=[person_a.pk]) + "?" + urlencode({"next": next_page}),
+        {
+            "kind": "share",
+            "recipient": legal_aid.pk,
+            "method": "signed",
+            "given_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    expected = reverse("people:detail", args=[person_a.pk]) if from_elsewhere else next_page
+    assert response["Location"] == expected
 
 
 def test_shared_person_shows_only_what_the_consent_lists(client_for, lena, person_a, share):

@@ -1,15 +1,18 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from peacehub.notifications.models import Notification
 from peacehub.people.models import ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
+from peacehub.referrals.access import Side
 from peacehub.referrals.models import Referral, ReferralEvent
+from peacehub.referrals.services import referral_step
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +195,57 @@ def test_steps_out_of_order_or_without_what_they_need_are_refused(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert ReferralEvent.objects.count() == before
+
+
+def test_a_first_appointment_before_the_referral_was_sent_is_refused(
+    client_for, lena, person_a, service, consent
+):
+    """Legal staff record the appointment: a date before the referral even existed is a
+    slip of the finger, and is refused on the form and in the service alike."""
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    Referral.objects.filter(pk=referral.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    client = client_for(lena)
+    for status in ("received", "accepted"):
+        _step(client, referral, status)
+    too_early = timezone.localtime() - datetime.timedelta(days=5)
+
+    response = _step(
+        client,
+        referral,
+        "first_appointment",
+        first_appointment_at=too_early.strftime("%Y-%m-%dT%H:%M"),
+    )
+
+    assert response.status_code == 400
+    assert "cannot be before the referral was sent" in response.content.decode()
+    referral.refresh_from_db()
+    assert (referral.status, referral.first_appointment_at) == ("accepted", None)
+    with pytest.raises(ValidationError):
+        referral_step(
+            request=RequestFactory().post("/"),
+            referral=referral,
+            side=Side.RECEIVER,
+            to_status="first_appointment",
+            first_appointment_at=too_early,
+        )
+
+
+def test_referral_states_agree_in_spanish(carmen, person_a, service, consent):
+    """La referencia: "Completada", "Cerrada", "Solo abiertas" (not the masculine forms
+    that incidents and courses use)."""
+    for status in ("completed", "closed"):
+        ReferralFactory(
+            person=person_a, service=service, consent=consent, sent_by=carmen, status=status
+        )
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(carmen)
+
+    html = client.get(reverse("referrals:sent")).content.decode()
+
+    assert "Completada" in html and "Cerrada" in html and "Solo abiertas" in html
+    assert "Completado" not in html and "Solo abiertos" not in html
 
 
 def test_a_decline_carries_its_reason_to_the_sender(
