@@ -206,3 +206,7 @@ class ReentryServiceForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ReentryServiceStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ReentryService.Status.choices)

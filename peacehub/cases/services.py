@@ -26,7 +26,7 @@ from peacehub.cases.models import (
     ReentryService,
 )
 from peacehub.people.models import Status
-from peacehub.people.services import person_status_change, person_update
+from peacehub.people.services import person_case_management_start, person_update
 
 
 def _not_future(day: datetime.date, message) -> None:
@@ -49,7 +49,7 @@ def case_open(*, request, person, case_manager) -> Case:
     if person.case_manager_id != case_manager.pk:
         person_update(request=request, person=person, data={"case_manager": case_manager})
     if person.status != Status.CASE_MANAGEMENT:
-        person_status_change(request=request, person=person, to_status=Status.CASE_MANAGEMENT)
+        person_case_management_start(request=request, person=person)
     audit_request(request, AuditAction.CREATE, case, detail={"person": str(person.pk)})
     return case
 
@@ -180,4 +180,22 @@ def pre_release_contact_add(*, request, plan: ReentryPlan, data: dict) -> PreRel
 def reentry_service_add(*, request, plan: ReentryPlan, data: dict) -> ReentryService:
     service = ReentryService.objects.create(plan=plan, **data)
     audit_request(request, AuditAction.UPDATE, plan, detail={"service": str(service.pk)})
+    return service
+
+
+@transaction.atomic
+def reentry_service_status_change(
+    *, request, service: ReentryService, status: str
+) -> ReentryService:
+    """Move a service lined up for the first days home along planned → arranged →
+    done (or back, when an arrangement falls through)."""
+    previous = service.status
+    service.status = status
+    service.save(update_fields=["status"])
+    audit_request(
+        request,
+        AuditAction.UPDATE,
+        service.plan,
+        detail={"service": str(service.pk), "status": [previous, status]},
+    )
     return service

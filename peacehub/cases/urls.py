@@ -26,4 +26,9 @@ urlpatterns = [
         reentry.reentry_service_add,
         name="reentry_service_add",
     ),
+    path(
+        "reentry/<uuid:plan_id>/services/<uuid:service_id>/status/",
+        reentry.reentry_service_status,
+        name="reentry_service_status",
+    ),
 ]

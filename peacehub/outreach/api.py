@@ -15,6 +15,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.api_helpers import ErrorOut, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
+from peacehub.forms import add_service_error
 from peacehub.geo.models import CommunityArea
 from peacehub.outreach import services
 from peacehub.outreach.access import (
@@ -27,7 +28,14 @@ from peacehub.outreach.access import (
     incidents_visible_to,
     responses_of,
 )
-from peacehub.outreach.forms import ConflictForm, ContactForm, IncidentForm, ResponseActionForm
+from peacehub.outreach.forms import (
+    ConflictCloseForm,
+    ConflictForm,
+    ContactForm,
+    IncidentForm,
+    ResponseActionForm,
+    SessionForm,
+)
 from peacehub.outreach.views.common import acting_organization, workable_people
 
 router = Router(tags=["outreach"])
@@ -158,6 +166,21 @@ class ConflictOut(Schema):
     closed_on: datetime.date | None
     parties: list[PartyOut] = []
     agreements: list[AgreementOut] = []
+
+
+class ConflictCloseIn(Schema):
+    closed_on: str | None = None
+
+
+class SessionIn(Schema):
+    held_on: str | None = None
+    note: str | None = None
+
+
+class SessionOut(Schema):
+    id: UUID
+    held_on: datetime.date
+    note: str
 
 
 class ConflictPage(Schema):
@@ -427,3 +450,57 @@ def conflict_read(request: HttpRequest, conflict_id: UUID):
     conflict = get_conflict_for_user(request.user, conflict_id)
     audit_request(request, AuditAction.VIEW, conflict)
     return Reply(200, _conflict_out(conflict, detail=True))
+
+
+@router.post(
+    "/mediations/{uuid:conflict_id}/close",
+    response={200: ConflictOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def conflict_close(request: HttpRequest, conflict_id: UUID, payload: ConflictCloseIn):
+    conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
+    data = form_payload(payload)
+    data.setdefault("closed_on", timezone.localdate().isoformat())
+    form = ConflictCloseForm(data)
+    if form.is_valid():
+        try:
+            conflict = services.conflict_close(
+                request=request, conflict=conflict, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+    if form.errors:
+        return invalid(form.errors)
+    return Reply(200, _conflict_out(conflict, detail=True))
+
+
+@router.post(
+    "/mediations/{uuid:conflict_id}/reopen",
+    response={200: ConflictOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def conflict_reopen(request: HttpRequest, conflict_id: UUID):
+    conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
+    try:
+        conflict = services.conflict_reopen(request=request, conflict=conflict)
+    except ValidationError as error:
+        return invalid({"__all__": error.messages})
+    return Reply(200, _conflict_out(conflict, detail=True))
+
+
+@router.post(
+    "/mediations/{uuid:conflict_id}/sessions",
+    response={201: SessionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def mediation_session_add(request: HttpRequest, conflict_id: UUID, payload: SessionIn):
+    conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
+    form = SessionForm(form_payload(payload))
+    session = None
+    if form.is_valid():
+        try:
+            session = services.mediation_session_add(
+                request=request, conflict=conflict, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+    if session is None:
+        return invalid(form.errors)
+    return Reply(201, {"id": session.pk, "held_on": session.held_on, "note": session.note})

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
-from peacehub.dates import reject_future_moment
+from peacehub.dates import reject_future_day, reject_future_moment
 from peacehub.outreach.models import (
     Agreement,
     AgreementState,
@@ -196,6 +196,19 @@ class SessionForm(forms.Form):
         day = self.cleaned_data["held_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A session cannot be in the future."))
+        return day
+
+
+class ConflictCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+
+    def clean_closed_on(self):
+        day = self.cleaned_data["closed_on"]
+        reject_future_day(day, _("A mediation cannot close in the future."))
         return day
 
 

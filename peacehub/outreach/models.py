@@ -388,6 +388,10 @@ class Conflict(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
 
 class ConflictParty(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -443,6 +447,11 @@ class AgreementState(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+# An agreement in these states still holds, more or less, and is reviewed on its date;
+# a broken or resolved one has nothing left to review.
+AGREEMENT_STATES_UNDER_REVIEW = (AgreementState.HOLDING, AgreementState.STRAINED)
+
+
 class Agreement(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="agreements")
@@ -462,6 +471,17 @@ class Agreement(models.Model):
                 name="agreement_review_after_made",
             )
         ]
+
+    @property
+    def review_overdue(self) -> bool:
+        """Its review date has passed and it still holds (or is strained), in a
+        mediation that is still open."""
+        return (
+            self.review_on is not None
+            and self.review_on < timezone.localdate()
+            and self.state in AGREEMENT_STATES_UNDER_REVIEW
+            and self.conflict.closed_on is None
+        )
 
 
 class AgreementStateChange(models.Model):

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy
 from peacehub.accounts.models import Organization
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
-from peacehub.dates import reject_future_moment
+from peacehub.cases.models import Case
+from peacehub.cases.services import case_open
+from peacehub.dates import reject_future_day, reject_future_moment
 from peacehub.notifications.services import notify
 from peacehub.outreach.duty import on_duty_responders
 from peacehub.outreach.models import (
@@ -35,7 +37,7 @@ from peacehub.outreach.models import (
     ResponseState,
 )
 from peacehub.people.models import Status
-from peacehub.people.services import person_status_change
+from peacehub.people.services import person_case_management_start
 
 
 @transaction.atomic
@@ -249,10 +251,49 @@ def conflict_open(*, request, organization, label: str, community_area) -> Confl
     return conflict
 
 
+def _refuse_if_closed(conflict: Conflict) -> None:
+    if conflict.closed_on is not None:
+        raise ValidationError(_("This mediation is closed. Reopen it to record more."))
+
+
+@transaction.atomic
+def conflict_close(*, request, conflict: Conflict, closed_on: datetime.date) -> Conflict:
+    """Close a mediation on a day between its opening and today."""
+    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.closed_on is not None:
+        raise ValidationError(_("This mediation is already closed."))
+    reject_future_day(closed_on, _("A mediation cannot close in the future."), "closed_on")
+    if closed_on < conflict.opened_on:
+        raise ValidationError(
+            {
+                "closed_on": _("A mediation cannot close before it was opened (%(date)s).")
+                % {"date": date_format(conflict.opened_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    conflict.closed_on = closed_on
+    conflict.save(update_fields=["closed_on"])
+    audit_request(request, AuditAction.UPDATE, conflict, detail={"fields": ["closed_on"]})
+    return conflict
+
+
+@transaction.atomic
+def conflict_reopen(*, request, conflict: Conflict) -> Conflict:
+    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.closed_on is None:
+        raise ValidationError(_("This mediation is open."))
+    conflict.closed_on = None
+    conflict.save(update_fields=["closed_on"])
+    audit_request(
+        request, AuditAction.UPDATE, conflict, detail={"fields": ["closed_on"], "reopened": True}
+    )
+    return conflict
+
+
 @transaction.atomic
 def conflict_party_add(
     *, request, conflict: Conflict, person=None, group_label: str = ""
 ) -> ConflictParty:
+    _refuse_if_closed(conflict)
     if person is not None and person.organization_id != conflict.organization_id:
         raise ValidationError(_("Choose a participant of your organization."))
     if (person is None) == (not group_label):
@@ -271,8 +312,15 @@ def conflict_party_add(
 def mediation_session_add(
     *, request, conflict: Conflict, held_on: datetime.date, note: str = ""
 ) -> MediationSession:
-    if held_on > timezone.localdate():
-        raise ValidationError(_("A session cannot be in the future."))
+    _refuse_if_closed(conflict)
+    reject_future_day(held_on, _("A session cannot be in the future."), "held_on")
+    if held_on < conflict.opened_on:
+        raise ValidationError(
+            {
+                "held_on": _("A session cannot come before the mediation was opened (%(date)s).")
+                % {"date": date_format(conflict.opened_on, "SHORT_DATE_FORMAT")}
+            }
+        )
     session = MediationSession.objects.create(
         conflict=conflict, held_on=held_on, note=note, facilitator=request.user
     )
@@ -284,6 +332,7 @@ def mediation_session_add(
 def agreement_make(
     *, request, conflict: Conflict, kind: str, made_on: datetime.date, review_on=None
 ) -> Agreement:
+    _refuse_if_closed(conflict)
     agreement = Agreement.objects.create(
         conflict=conflict, kind=kind, made_on=made_on, review_on=review_on
     )
@@ -304,6 +353,7 @@ def agreement_state_change(
     note: str = "",
     review_on=None,
 ) -> AgreementStateChange:
+    _refuse_if_closed(agreement.conflict)
     if changed_on > timezone.localdate():
         raise ValidationError(_("A change cannot be dated in the future."))
     if changed_on < agreement.made_on:
@@ -359,7 +409,9 @@ def _decide(introduction: Introduction) -> None:
 
 
 @transaction.atomic
-def introduction_accept(*, request, introduction: Introduction) -> Introduction:
+def introduction_accept(*, request, introduction: Introduction) -> Case:
+    """The person comes into case management and onto the case manager's caseload:
+    returns their open case, opened now unless they already had one."""
     _decide(introduction)
     person = introduction.person
     introduction.status = IntroductionStatus.ACCEPTED
@@ -368,14 +420,14 @@ def introduction_accept(*, request, introduction: Introduction) -> Introduction:
     person.case_manager = introduction.case_manager
     person.save(update_fields=["case_manager"])
     if person.status != Status.CASE_MANAGEMENT:
-        person_status_change(
-            request=request,
-            person=person,
-            to_status=Status.CASE_MANAGEMENT,
-            note=str(gettext_lazy("Introduction accepted")),
+        person_case_management_start(
+            request=request, person=person, note=str(gettext_lazy("Introduction accepted"))
         )
     audit_request(request, AuditAction.UPDATE, introduction, detail={"status": "accepted"})
-    return introduction
+    case = Case.objects.filter(person=person, closed_on__isnull=True).first()
+    if case is None:
+        case = case_open(request=request, person=person, case_manager=introduction.case_manager)
+    return case
 
 
 @transaction.atomic

@@ -32,6 +32,16 @@ urlpatterns = [
         name="conflict_party_add",
     ),
     path(
+        "mediations/<uuid:conflict_id>/close/",
+        mediations.conflict_close,
+        name="conflict_close",
+    ),
+    path(
+        "mediations/<uuid:conflict_id>/reopen/",
+        mediations.conflict_reopen,
+        name="conflict_reopen",
+    ),
+    path(
         "mediations/<uuid:conflict_id>/sessions/",
         mediations.mediation_session_add,
         name="mediation_session_add",

@@ -16,7 +16,11 @@ from peacehub.people.models import (
     ShareScope,
     Status,
 )
-from peacehub.people.services import ALLOWED_TRANSITIONS, PERSON_FIELDS
+from peacehub.people.services import (
+    ALLOWED_TRANSITIONS,
+    CASE_MANAGEMENT_BY_HAND,
+    PERSON_FIELDS,
+)
 
 _PHONE_ALLOWED = re.compile(r"^[0-9 +().\-]*$")
 EARLIEST_BIRTH_YEAR = 1900
@@ -147,8 +151,16 @@ class PersonForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
 
+class StatusChoiceField(forms.ChoiceField):
+    def validate(self, value):
+        # Not one of the choices either, but "Select a valid choice" would not say why.
+        if value == Status.CASE_MANAGEMENT:
+            raise forms.ValidationError(CASE_MANAGEMENT_BY_HAND, code="hand_off_only")
+        super().validate(value)
+
+
 class StatusChangeForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status"))
+    to_status = StatusChoiceField(label=_("New status"))
     reason = forms.ChoiceField(
         label=_("Reason for closing"),
         choices=[("", "—"), *ClosureReason.choices],

@@ -2,12 +2,13 @@
 one transaction: if the audit write fails, the change does not happen either."""
 
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
@@ -21,12 +22,21 @@ from peacehub.people.models import (
 )
 from peacehub.people.search import search_columns
 
+# The changes a person may make by hand, on the status form.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    Status.IDENTIFIED: {Status.ENGAGED, Status.CASE_MANAGEMENT, Status.CLOSED},
-    Status.ENGAGED: {Status.CASE_MANAGEMENT, Status.CLOSED},
+    Status.IDENTIFIED: {Status.ENGAGED, Status.CLOSED},
+    Status.ENGAGED: {Status.CLOSED},
     Status.CASE_MANAGEMENT: {Status.ENGAGED, Status.CLOSED},
     Status.CLOSED: {Status.IDENTIFIED, Status.ENGAGED},
 }
+# "In case management" only comes with a case manager: a case manager accepts an
+# introduction or opens a case (person_case_management_start). Set by hand, it left
+# people with no case manager and no case, and no way left to introduce them.
+CASE_MANAGEMENT_FROM = {Status.IDENTIFIED, Status.ENGAGED}
+CASE_MANAGEMENT_BY_HAND = gettext_lazy(
+    "A participant is in case management once a case manager accepts an introduction "
+    "or opens a case, not by changing the status."
+)
 
 PERSON_FIELDS = [
     "legal_first_name",
@@ -92,17 +102,43 @@ def person_update(*, request, person: Person, data: dict[str, Any]) -> list[str]
     return changed
 
 
+def _refuse_move(person: Person, to_status: str) -> NoReturn:
+    raise ValidationError(
+        _("A participant cannot move from “%(from)s” to “%(to)s”.")
+        % {"from": Status(person.status).label, "to": Status(to_status).label}
+    )
+
+
 @transaction.atomic
 def person_status_change(
     *, request, person: Person, to_status: str, reason: str = "", note: str = ""
 ) -> StatusChange:
+    """A change of status made by hand."""
+    if to_status == Status.CASE_MANAGEMENT:
+        raise ValidationError(CASE_MANAGEMENT_BY_HAND)
     if to_status not in ALLOWED_TRANSITIONS.get(person.status, set()):
-        raise ValidationError(
-            _("A participant cannot move from “%(from)s” to “%(to)s”.")
-            % {"from": Status(person.status).label, "to": Status(to_status).label}
-        )
+        _refuse_move(person, to_status)
     if to_status == Status.CLOSED and not reason:
         raise ValidationError(_("Give the reason for closing."))
+    return _status_change(
+        request=request, person=person, to_status=to_status, reason=reason, note=note
+    )
+
+
+@transaction.atomic
+def person_case_management_start(*, request, person: Person, note: str = "") -> StatusChange:
+    """The person comes into case management: for the services of the hand-off only
+    (an introduction accepted, a case opened), which set the case manager."""
+    if person.status not in CASE_MANAGEMENT_FROM:
+        _refuse_move(person, Status.CASE_MANAGEMENT)
+    return _status_change(
+        request=request, person=person, to_status=Status.CASE_MANAGEMENT, note=note
+    )
+
+
+def _status_change(
+    *, request, person: Person, to_status: str, reason: str = "", note: str = ""
+) -> StatusChange:
     change = StatusChange.objects.create(
         person=person,
         from_status=person.status,

@@ -128,44 +128,38 @@ def test_hand_off_case_and_closed_loop_referral_until_consent_is_revoked(
     expect(alice_page.get_by_text(f"Introduced to {carmen.full_name}; waiting")).to_be_visible()
     expect(alice_page.get_by_role("link", name="Introduce to a case manager")).to_have_count(0)
 
-    # 2. Carmen finds the introduction waiting for her and accepts it.
+    # 2. Carmen finds the introduction waiting on her caseload and accepts it: Jamal's
+    # case opens with her, at its intake.
     carmen_page = new_page("carmen")
     carmen_documents = record_documents(carmen_page)
     sign_in(carmen_page, carmen.email, password)
-    carmen_page.get_by_role("link", name="Introductions", exact=True).click()
-    expect(heading(carmen_page)).to_have_text("Introductions")
+    main_nav(carmen_page).get_by_role("link", name="Caseload").click()
+    expect(heading(carmen_page)).to_have_text("My caseload")
     waiting = carmen_page.get_by_role("region", name="Waiting for you")
     introduction = waiting.locator(".card").filter(has_text="Jamal Washington")
     expect(introduction).to_contain_text(SUMMARY)
     expect(introduction).to_contain_text(f"from {alice.full_name}")
     introduction.get_by_role("button", name="Accept").click()
 
-    expect(carmen_page).to_have_url(f"{live_server.url}{person_path}")
+    expect(carmen_page).to_have_url(re.compile(r"/cases/[0-9a-f-]{36}/intake/$"))
     expect(status_message(carmen_page)).to_contain_text(
         "Jamal Washington is now in case management with you."
     )
-    details = carmen_page.get_by_role("region", name="Details")
-    expect(fact(details, "Status")).to_contain_text("In case management")
-    expect(fact(details, "Case manager")).to_have_text(carmen.full_name)
-    assert Introduction.objects.get(person=person_a).status == IntroductionStatus.ACCEPTED
-
-    # She starts a case and does the intake.
-    case_section = carmen_page.get_by_role("region", name="Case management")
-    expect(case_section).to_contain_text("No open case.")
-    case_section.get_by_role("link", name="Start a case").click()
-    expect(heading(carmen_page)).to_have_text("Open a case for Jamal Washington")
-    expect(carmen_page.get_by_label("Case manager", exact=True)).to_have_value(
-        str(carmen.memberships.get().pk)
-    )
-    carmen_page.get_by_role("button", name="Open the case").click()
-
-    expect(carmen_page).to_have_url(re.compile(r"/cases/[0-9a-f-]{36}/intake/$"))
-    expect(status_message(carmen_page)).to_contain_text("Case opened.")
     expect(heading(carmen_page)).to_have_text("Intake for Jamal Washington")
+    expect(carmen_page.get_by_role("region", name="Introduction from outreach")).to_contain_text(
+        SUMMARY
+    )
+    assert Introduction.objects.get(person=person_a).status == IntroductionStatus.ACCEPTED
     case = Case.objects.get(person=person_a)
+    assert case.case_manager == carmen
+    person_a.refresh_from_db()
+    assert (person_a.status, person_a.case_manager) == ("case_management", carmen)
     case_path = f"/cases/{case.pk}/"
-    carmen_page.get_by_label("Intake date").fill(today.isoformat())
-    carmen_page.get_by_label("Referred by").select_option(label="Street outreach (introduction)")
+    # Handed off by outreach, today: the intake says so before she types anything.
+    expect(carmen_page.get_by_label("Intake date")).to_have_value(today.isoformat())
+    expect(carmen_page.get_by_label("Referred by").locator("option:checked")).to_have_text(
+        "Street outreach (introduction)"
+    )
     carmen_page.get_by_label("What the person wants help with").fill(WANTS_HELP_WITH)
     carmen_page.get_by_role("button", name="Save and go to the assessment").click()
 

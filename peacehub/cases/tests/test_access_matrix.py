@@ -9,7 +9,7 @@ from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Role
 from peacehub.accounts.services import api_token_create
 from peacehub.accounts.tests.factories import OrganizationFactory, member
-from peacehub.cases.models import AssessmentTemplate, Goal
+from peacehub.cases.models import AssessmentTemplate, Goal, ReentryPlan, ReentryService
 from peacehub.cases.tests.factories import CaseFactory
 from peacehub.people.models import ConsentKind
 from peacehub.people.tests.factories import ConsentFactory, PersonFactory
@@ -69,12 +69,20 @@ def world(org_a):
     referral = ReferralFactory(
         person=person, service=coalition_service(provider), consent=consent, case=case
     )
+    plan = ReentryPlan.objects.create(
+        person=person, organization=org_a, facility="Stateville", expected_release_on="2099-01-01"
+    )
+    reentry_service = ReentryService.objects.create(
+        plan=plan, domain="housing", description="A bed", day_after_release=1
+    )
     return {
         "person": person,
         "case": case,
         "goal": goal,
         "referral": referral,
         "provider": provider,
+        "reentry_plan": plan,
+        "reentry_service": reentry_service,
     }
 
 
@@ -122,6 +130,15 @@ URLS = {
         lambda w: reverse("cases:reentry", args=[w["person"].pk]),
         {},
         owned(CASE_TEAM),
+    ),
+    "reentry_service_status": (
+        "post",
+        lambda w: reverse(
+            "cases:reentry_service_status",
+            args=[w["reentry_plan"].pk, w["reentry_service"].pk],
+        ),
+        {"status": "arranged"},
+        owned(CASE_TEAM, 302),
     ),
     "referral_new": (
         "get",

@@ -17,7 +17,9 @@ from peacehub.cases.models import (
     ReentryPlan,
 )
 from peacehub.cases.tests.factories import CaseFactory
+from peacehub.outreach.tests.factories import IntroductionFactory
 from peacehub.people.models import Status
+from peacehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -338,3 +340,109 @@ def test_supervisor_sees_each_case_managers_numbers(client_for, bob, carmen, org
     rows = {r["name"]: r for r in response.context["rows"]}
     assert rows["Carmen Casemanager"]["caseload"] == 1
     assert rows["Zed Casemanager"]["caseload"] == 2
+
+
+def _introduce(person, case_manager, introduced_by=None, **fields):
+    return IntroductionFactory(
+        person=person, case_manager=case_manager, introduced_by=introduced_by, **fields
+    )
+
+
+def test_caseload_lists_the_introductions_waiting_for_me(
+    client_for, alice, carmen, org_a, person_a
+):
+    waiting = _introduce(person_a, carmen, alice, summary="Wants his ID back before summer")
+    returned = PersonFactory(organization=org_a, legal_first_name="Tyrone")
+    _introduce(returned, carmen, alice, status="returned", return_reason="Not now")
+    someone_elses = PersonFactory(organization=org_a, legal_first_name="Devon")
+    _introduce(someone_elses, member(org_a, Role.CASE_MANAGER), alice)
+
+    response = client_for(carmen).get(reverse("cases:caseload"))
+    page = response.content.decode()
+    assert response.context["waiting"] == [waiting]
+    assert "Waiting for you" in page
+    assert "Jamal Washington" in page
+    assert "from Alice Outreach" in page
+    assert "Wants his ID back before summer" in page
+    assert reverse("outreach:introduction_accept", args=[waiting.pk]) in page
+    assert reverse("outreach:introduction_return", args=[waiting.pk]) in page
+    assert "Tyrone" not in page
+    assert "Devon" not in page
+
+
+def test_another_organizations_case_manager_never_sees_the_introduction(
+    client_for, alice, carmen, org_a, org_b, person_a
+):
+    stranger = member(org_b, Role.CASE_MANAGER, full_name="Sam Stranger")
+    stranger_supervisor = member(org_b, Role.SUPERVISOR)
+    mine = _introduce(person_a, carmen, alice)
+    # Even one addressed to them (a case manager who moved on to another organization)
+    # stays with the organization of the person.
+    devon = PersonFactory(organization=org_a, legal_first_name="Devon")
+    addressed = _introduce(devon, stranger, alice)
+    assert client_for(carmen).get(reverse("cases:caseload")).context["waiting"] == [mine]
+
+    client = client_for(stranger)
+    response = client.get(reverse("cases:caseload"))
+    assert response.context["waiting"] == []
+    assert "Devon" not in response.content.decode()
+    assert "Jamal" not in response.content.decode()
+    for introduction in (mine, addressed):
+        accept = reverse("outreach:introduction_accept", args=[introduction.pk])
+        assert client.post(accept).status_code == 404
+    assert not Case.objects.exists()
+
+    rows = client_for(stranger_supervisor).get(reverse("cases:supervisor")).context["rows"]
+    assert rows == []
+
+
+def test_supervisor_counts_the_introductions_waiting_for_each_case_manager(
+    client_for, alice, bob, carmen, org_a, org_b, person_a, person_b
+):
+    _introduce(person_a, carmen, alice)
+    nia = member(org_a, Role.CASE_MANAGER, full_name="Nia Newcomer")
+    for name in ("Devon", "Tyrone"):
+        _introduce(PersonFactory(organization=org_a, legal_first_name=name), nia, alice)
+    _introduce(PersonFactory(organization=org_a), nia, alice, status="accepted")
+    _introduce(person_b, member(org_b, Role.CASE_MANAGER, full_name="Sam Stranger"))
+
+    response = client_for(bob).get(reverse("cases:supervisor"))
+    rows = {r["name"]: r for r in response.context["rows"]}
+    assert "Introductions waiting" in response.content.decode()
+    assert set(rows) == {"Carmen Casemanager", "Nia Newcomer"}
+    assert rows["Carmen Casemanager"]["waiting_introductions"] == 1
+    assert (rows["Nia Newcomer"]["waiting_introductions"], rows["Nia Newcomer"]["caseload"]) == (
+        2,
+        0,
+    )
+
+
+def test_an_introduction_returned_from_the_caseload_comes_back_to_it(client_for, carmen, person_a):
+    introduction = _introduce(person_a, carmen)
+    client = client_for(carmen)
+    caseload = reverse("cases:caseload")
+    response = client.post(
+        reverse("outreach:introduction_return", args=[introduction.pk]),
+        {"reason": "Already works with a partner's case manager", "next": caseload},
+        follow=True,
+    )
+    introduction.refresh_from_db()
+    assert introduction.status == "returned"
+    assert response.redirect_chain == [(caseload, 302)]
+    assert "Introduction returned to the outreach worker." in response.content.decode()
+    assert response.context["waiting"] == []
+
+
+def test_caseload_query_count_does_not_grow_with_introductions(
+    client_for, carmen, org_a, django_assert_max_num_queries
+):
+    for _ in range(12):
+        CaseFactory(case_manager=carmen, person__organization=org_a)
+    introducer = member(org_a, Role.OUTREACH_WORKER)
+    for _ in range(8):
+        _introduce(PersonFactory(organization=org_a), carmen, introducer)
+    client = client_for(carmen)
+    client.get(reverse("cases:caseload"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("cases:caseload"))
+    assert len(response.context["waiting"]) == 8

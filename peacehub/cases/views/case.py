@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,8 +24,10 @@ from peacehub.cases.forms import (
     GoalProgressForm,
     IntakeForm,
 )
-from peacehub.cases.models import Goal
+from peacehub.cases.models import Goal, ReferredBy
 from peacehub.forms import NOT_SAVED, save_posted, status_of
+from peacehub.outreach.access import introductions_visible_to
+from peacehub.outreach.models import IntroductionStatus
 from peacehub.people.access import get_person_for_user
 from peacehub.referrals.summary import referrals_sent_for_case
 
@@ -117,10 +120,31 @@ def _own_membership(user, organization_id):
     return next((m.pk for m in memberships_of(user) if m.organization_id == organization_id), None)
 
 
+def _introduction_of(user, case):
+    """The outreach introduction, accepted, that brought the person to this case."""
+    return (
+        introductions_visible_to(user)
+        .filter(
+            person_id=case.person_id,
+            status=IntroductionStatus.ACCEPTED,
+            decided_at__date__gte=case.opened_on,
+        )
+        .select_related("introduced_by")
+        .order_by("decided_at")
+        .first()
+    )
+
+
 def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
     existing = getattr(case, "intake", None)
-    form = IntakeForm(request.POST or None, instance=existing)
+    introduction = _introduction_of(request.user, case)
+    initial = {}
+    if existing is None:
+        initial["intake_on"] = timezone.localdate()
+        if introduction is not None:
+            initial["referred_by"] = ReferredBy.OUTREACH
+    form = IntakeForm(request.POST or None, instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.intake_record(request=request, case=case, data=form.cleaned_data)
         messages.success(request, _("Intake saved."))
@@ -128,7 +152,7 @@ def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return TemplateResponse(
         request,
         "cases/intake_form.html",
-        {"form": form, "case": case},
+        {"form": form, "case": case, "introduction": introduction},
         status=status_of(form),
     )
 

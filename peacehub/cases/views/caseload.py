@@ -17,6 +17,8 @@ from peacehub.cases.access import cases_visible_to, reentry_plans_visible_to
 from peacehub.cases.assessment import REASSESS_EVERY_DAYS
 from peacehub.cases.models import Assessment, Goal, GoalStatus
 from peacehub.http import permission_required
+from peacehub.outreach.access import introductions_visible_to
+from peacehub.outreach.models import IntroductionStatus
 from peacehub.referrals.summary import referral_counts_for_cases
 
 UPCOMING_RELEASE_DAYS = 60
@@ -79,18 +81,24 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .filter(
             person_id__in=[c.person_id for c in cases],
             released_on__isnull=True,
-            expected_release_on__range=(
-                today,
-                today + datetime.timedelta(days=UPCOMING_RELEASE_DAYS),
-            ),
+            # A date gone by with no release recorded stays listed: the person may be
+            # home already, in the days that matter most.
+            expected_release_on__lte=today + datetime.timedelta(days=UPCOMING_RELEASE_DAYS),
         )
         .select_related("person")
         .order_by("expected_release_on")
     )
+    # Introductions addressed to me: the people outreach hands off, before they are cases.
+    waiting = list(
+        introductions_visible_to(user)
+        .filter(case_manager=user, status=IntroductionStatus.PENDING)
+        .select_related("person", "introduced_by")
+        .order_by("created_at")
+    )
     audit_listing(
         request,
         AuditAction.LIST,
-        [c.person for c in cases] + [p.person for p in releases],
+        [c.person for c in cases] + [p.person for p in releases] + [i.person for i in waiting],
         record_type="people.person",
         view="caseload",
     )
@@ -101,7 +109,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "cases": sorted(cases, key=lambda c: c.next_goal_on or datetime.date.max),
             "overdue_reassessments": [c for c in cases if c.reassessment_overdue],
             "stale_referral_cases": [c for c in cases if c.stale_referrals],
-            "releases": releases,
+            "releases": [p for p in releases if p.expected_release_on >= today],
+            "releases_passed": [p for p in releases if p.expected_release_on < today],
+            "waiting": waiting,
             "today": today,
         },
     )
@@ -150,9 +160,24 @@ def supervisor(request: HttpRequest) -> HttpResponse:
         entry["stale_referrals"] = (
             entry.get("stale_referrals", 0) + referral_counts.get(case_id, (0, 0))[1]
         )
+    # People handed off by outreach who wait for a case manager's answer, not yet cases.
+    waiting = (
+        introductions_visible_to(request.user)
+        .filter(organization_id__in=organization_ids, status=IntroductionStatus.PENDING)
+        .order_by()
+        .values("case_manager_id", "case_manager__full_name")
+        .annotate(total=Count("pk"))
+    )
+    for row in waiting:
+        entry = table.setdefault(
+            row["case_manager_id"],
+            {"name": row["case_manager__full_name"], "caseload": 0, "overdue_reassessments": 0},
+        )
+        entry["waiting_introductions"] = row["total"]
     for manager_id, entry in table.items():
         entry["overdue_goals"] = goals_overdue.get(manager_id, 0)
         entry.setdefault("stale_referrals", 0)
+        entry.setdefault("waiting_introductions", 0)
     return TemplateResponse(
         request,
         "cases/supervisor.html",

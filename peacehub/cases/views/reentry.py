@@ -4,7 +4,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,12 @@ from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases import services
 from peacehub.cases.access import get_reentry_plan_for_user, reentry_plans_visible_to
-from peacehub.cases.forms import PreReleaseContactForm, ReentryPlanForm, ReentryServiceForm
+from peacehub.cases.forms import (
+    PreReleaseContactForm,
+    ReentryPlanForm,
+    ReentryServiceForm,
+    ReentryServiceStatusForm,
+)
 from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import permission_required
 from peacehub.people.access import get_person_for_user
@@ -52,8 +57,17 @@ def reentry_plan(request: HttpRequest, person_id: UUID) -> HttpResponse:
             "can_manage": can_manage,
             "contact_form": PreReleaseContactForm(),
             "service_form": ReentryServiceForm(),
+            "release_passed": _release_passed(plan),
         },
         status=status_of(form),
+    )
+
+
+def _release_passed(plan) -> bool:
+    """The expected release date has gone by and nobody recorded the release: the
+    person may be home already, in the days that matter most."""
+    return bool(
+        plan and plan.released_on is None and plan.expected_release_on < timezone.localdate()
     )
 
 
@@ -65,6 +79,9 @@ def _plan_page_with_errors(request, plan, **forms):
         "can_manage": True,
         "contact_form": forms.get("contact_form") or PreReleaseContactForm(),
         "service_form": forms.get("service_form") or ReentryServiceForm(),
+        "status_form": forms.get("status_form"),
+        "status_service": forms.get("status_service"),
+        "release_passed": _release_passed(plan),
     }
     return TemplateResponse(request, "cases/reentry_plan.html", context, status=400)
 
@@ -95,32 +112,52 @@ def reentry_service_add(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     return redirect("cases:reentry", person_id=plan.person_id)
 
 
+@require_POST
+def reentry_service_status(request: HttpRequest, plan_id: UUID, service_id: UUID) -> HttpResponse:
+    plan = get_reentry_plan_for_user(request.user, plan_id, Permission.MANAGE_CASES)
+    service = get_object_or_404(plan.services, pk=service_id)
+    form = ReentryServiceStatusForm(request.POST)
+    changed = save_posted(
+        request,
+        form,
+        lambda data: services.reentry_service_status_change(
+            request=request, service=service, status=data["status"]
+        ),
+        _("Service status updated."),
+    )
+    if changed is NOT_SAVED:
+        return _plan_page_with_errors(request, plan, status_form=form, status_service=service)
+    return redirect("cases:reentry", person_id=plan.person_id)
+
+
 @require_GET
 @permission_required(Permission.VIEW_CASES)
 def releases_due(request: HttpRequest) -> HttpResponse:
+    """Releases due in the next 60 days, and, above them, every release whose date has
+    passed with none recorded, oldest first: recording "Released on" takes a person
+    off this page."""
     today = timezone.localdate()
-    plans = list(
+    due = list(
         reentry_plans_visible_to(request.user)
         .filter(
             released_on__isnull=True,
-            expected_release_on__range=(
-                today,
-                today + datetime.timedelta(days=RELEASES_WITHIN_DAYS),
-            ),
+            expected_release_on__lte=today + datetime.timedelta(days=RELEASES_WITHIN_DAYS),
         )
         .select_related("person", "person__case_manager")
         .prefetch_related("services")
         .order_by("expected_release_on")
     )
+    passed = [p for p in due if p.expected_release_on < today]
+    plans = [p for p in due if p.expected_release_on >= today]
     audit_listing(
         request,
         AuditAction.LIST,
-        [p.person for p in plans],
+        [p.person for p in due],
         record_type="people.person",
         view="releases_due",
     )
     return TemplateResponse(
         request,
         "cases/releases.html",
-        {"plans": plans, "days": RELEASES_WITHIN_DAYS, "today": today},
+        {"plans": plans, "passed": passed, "days": RELEASES_WITHIN_DAYS, "today": today},
     )

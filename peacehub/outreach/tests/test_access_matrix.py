@@ -8,7 +8,7 @@ from django.urls import reverse
 from peacehub.accounts.roles import Role
 from peacehub.accounts.services import api_token_create
 from peacehub.accounts.tests.factories import OrganizationFactory, member
-from peacehub.outreach.models import Agreement
+from peacehub.outreach.models import Agreement, Conflict, ConflictParty, MediationSession
 from peacehub.outreach.tests.factories import (
     ConflictFactory,
     ContactFactory,
@@ -71,13 +71,20 @@ def person_page(allowed, success=200):
 def world(org_a):
     org_a.community_areas.add(area(68))
     person = PersonFactory(organization=org_a, legal_first_name="Dashawn", legal_last_name="Ellis")
-    conflict = ConflictFactory(organization=org_a, label="Conflict Ellis")
+    conflict = ConflictFactory(organization=org_a, label="Conflict Ellis", opened_on="2024-01-01")
+    closed_conflict = ConflictFactory(
+        organization=org_a,
+        label="Conflict Ellis II",
+        opened_on="2024-01-01",
+        closed_on="2024-06-01",
+    )
     agreement = Agreement.objects.create(conflict=conflict, kind="peace", made_on="2024-01-01")
     incident = IncidentFactory(reported_by_organization=org_a, community_area=area(68))
     response = IncidentResponseFactory(incident=incident, organization=org_a)
     return {
         "person": person,
         "conflict": conflict,
+        "closed_conflict": closed_conflict,
         "agreement": agreement,
         "incident": incident,
         "response": response,
@@ -122,6 +129,18 @@ URLS = {
             "outreach:agreement_state", args=[w["conflict"].pk, w["agreement"].pk]
         ),
         {"state": "strained", "changed_on": "2024-02-02"},
+        owned(MEDIATORS, 302),
+    ),
+    "conflict_close": (
+        "post",
+        lambda w, u: reverse("outreach:conflict_close", args=[w["conflict"].pk]),
+        {"closed_on": "2024-03-01"},
+        owned(MEDIATORS, 302),
+    ),
+    "conflict_reopen": (
+        "post",
+        lambda w, u: reverse("outreach:conflict_reopen", args=[w["closed_conflict"].pk]),
+        {},
         owned(MEDIATORS, 302),
     ),
     "introduction_new": (
@@ -196,7 +215,36 @@ URLS = {
         {},
         owned(CVI),
     ),
+    "api_mediation_close": (
+        "api_post",
+        lambda w, u: f"/api/v1/mediations/{w['conflict'].pk}/close",
+        {"closed_on": "2024-03-01"},
+        owned(MEDIATORS),
+    ),
+    "api_mediation_reopen": (
+        "api_post",
+        lambda w, u: f"/api/v1/mediations/{w['closed_conflict'].pk}/reopen",
+        {},
+        owned(MEDIATORS),
+    ),
+    "api_mediation_session": (
+        "api_post",
+        lambda w, u: f"/api/v1/mediations/{w['conflict'].pk}/sessions",
+        {"held_on": "2024-02-02"},
+        owned(MEDIATORS, 201),
+    ),
 }
+
+
+def mediations_now():
+    """What a refused request must leave as it was: every mediation's closing date,
+    its parties, sessions and agreements' states."""
+    return (
+        sorted(Conflict.objects.values_list("label", "closed_on")),
+        ConflictParty.objects.count(),
+        MediationSession.objects.count(),
+        sorted(Agreement.objects.values_list("kind", "state")),
+    )
 
 
 @pytest.mark.parametrize("url_name", URLS)
@@ -212,6 +260,7 @@ def test_outreach_url_matrix(client, world, org_a, url_name, role, same_organiza
     method, build, data, expect = URLS[url_name]
     data = {k: (world["person"].pk if v == "PERSON" else v) for k, v in data.items()}
     url = build(world, user)
+    before = mediations_now()
 
     if method.startswith("api"):
         _, raw = api_token_create(user=user, name="matrix")
@@ -228,6 +277,7 @@ def test_outreach_url_matrix(client, world, org_a, url_name, role, same_organiza
     if response.status_code in (403, 404):
         body = response.content.decode()
         assert "Dashawn" not in body and "Ellis" not in body
+        assert mediations_now() == before
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from peacehub.accounts.services import api_token_create
 from peacehub.notifications.models import Notification
-from peacehub.outreach.models import Conflict, Contact, Incident
-from peacehub.outreach.tests.factories import always_on_duty, area
+from peacehub.outreach.models import Conflict, Contact, Incident, MediationSession
+from peacehub.outreach.tests.factories import ConflictFactory, always_on_duty, area
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +151,85 @@ def test_open_a_mediation(api):
     assert api("get", f"/api/v1/mediations/{created.json()['id']}").json()["label"] == "Conflict 3"
 
 
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def test_close_and_reopen_a_mediation(api, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    closed = api("post", f"/api/v1/mediations/{conflict.pk}/close", {})
+    assert closed.status_code == 200
+    assert closed.json()["closed_on"] == timezone.localdate().isoformat()  # today by default
+    assert api("get", "/api/v1/mediations").json()["results"][0]["closed_on"] is not None
+    again = api("post", f"/api/v1/mediations/{conflict.pk}/close", {})
+    assert again.status_code == 400
+    assert again.json()["errors"]["__all__"] == ["This mediation is already closed."]
+
+    reopened = api("post", f"/api/v1/mediations/{conflict.pk}/reopen", {})
+    assert reopened.status_code == 200
+    assert reopened.json()["closed_on"] is None
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+
+
+@pytest.mark.parametrize(
+    "closed_on, message",
+    [
+        (-1, "A mediation cannot close in the future."),
+        (31, "A mediation cannot close before it was opened"),
+        ("someday", "Enter a valid date."),
+    ],
+)
+def test_bad_closings_get_400_and_change_nothing(api, org_a, closed_on, message):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    if isinstance(closed_on, int):
+        closed_on = days_ago(closed_on).isoformat()
+    response = api("post", f"/api/v1/mediations/{conflict.pk}/close", {"closed_on": closed_on})
+    assert response.status_code == 400
+    assert message in response.json()["errors"]["closed_on"][0]
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+
+
+def test_record_a_session(api, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    response = api(
+        "post",
+        f"/api/v1/mediations/{conflict.pk}/sessions",
+        {"held_on": days_ago(2).isoformat(), "note": "Met at the park"},
+    )
+    assert response.status_code == 201
+    assert response.json()["note"] == "Met at the park"
+    assert MediationSession.objects.get().held_on == days_ago(2)
+
+
+@pytest.mark.parametrize(
+    "held_on, closed_on, field, message",
+    [
+        ("1999-01-01", None, "held_on", "A session cannot come before the mediation was opened"),
+        ("TOMORROW", None, "held_on", "A session cannot be in the future."),
+        ("2020-13-01", None, "held_on", "Enter a valid date."),
+        (None, 1, "__all__", "This mediation is closed. Reopen it to record more."),
+    ],
+)
+def test_bad_sessions_get_400_and_change_nothing(api, org_a, held_on, closed_on, field, message):
+    conflict = ConflictFactory(
+        organization=org_a,
+        opened_on=days_ago(30),
+        closed_on=days_ago(closed_on) if closed_on else None,
+    )
+    if held_on == "TOMORROW":
+        held_on = days_ago(-1).isoformat()
+    response = api(
+        "post",
+        f"/api/v1/mediations/{conflict.pk}/sessions",
+        {"held_on": held_on or days_ago(5).isoformat()},
+    )
+    assert response.status_code == 400
+    assert message in response.json()["errors"][field][0]
+    assert not MediationSession.objects.exists()
+
+
 def test_the_schema_lists_outreach_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in [
@@ -158,6 +240,9 @@ def test_the_schema_lists_outreach_endpoints(client):
         "/api/v1/responses/{response_id}/actions",
         "/api/v1/mediations",
         "/api/v1/mediations/{conflict_id}",
+        "/api/v1/mediations/{conflict_id}/close",
+        "/api/v1/mediations/{conflict_id}/reopen",
+        "/api/v1/mediations/{conflict_id}/sessions",
     ]:
         assert path in paths
 

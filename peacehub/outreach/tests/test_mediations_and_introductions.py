@@ -1,11 +1,17 @@
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import member
+from peacehub.audit.models import AuditEvent
+from peacehub.cases.models import Case, Intake
+from peacehub.cases.tests.factories import CaseFactory
 from peacehub.outreach.models import (
     Agreement,
     Conflict,
@@ -129,6 +135,256 @@ def test_mediations_stay_inside_the_organization(client_for, charlie, org_a):
     assert b"Conflict 7" not in client.get(reverse("outreach:conflicts")).content
 
 
+def days_ago(days: int) -> datetime.date:
+    return TODAY() - datetime.timedelta(days=days)
+
+
+def agreement_cards(page: str) -> list[str]:
+    """The HTML of each agreement on a mediation's page, in the order shown."""
+    cards = page.split('<div class="card" id="agreement-')[1:]
+    return [card.split("\n  </div>")[0] for card in cards]
+
+
+def test_a_mediation_is_closed_and_reopened(client_for, alice, bob, org_a):
+    conflict = ConflictFactory(organization=org_a, label="Conflict 9", opened_on=days_ago(30))
+    Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(20))
+    client = client_for(alice)
+    page = reverse("outreach:conflict", args=[conflict.pk])
+    assert "Close mediation" in client.get(page).content.decode()
+
+    response = client.post(
+        reverse("outreach:conflict_close", args=[conflict.pk]),
+        {"closed_on": TODAY().isoformat()},
+        follow=True,
+    )
+
+    conflict.refresh_from_db()
+    assert conflict.closed_on == TODAY()
+    body = response.content.decode()
+    assert "Mediation closed." in body and "This mediation is closed" in body
+    for form in ("sessions", "agreements", "parties", "state", "close"):
+        assert f'/{form}/" novalidate' not in body
+    assert "Reopen mediation" in body
+    assert "Conflict 9" not in client.get(reverse("outreach:conflicts")).content.decode()
+    with_closed = client.get(reverse("outreach:conflicts") + "?closed=1").content.decode()
+    assert "Conflict 9" in with_closed and "Closed" in with_closed
+    assert client_for(bob).get(reverse("outreach:supervisor")).context["mediations_by_state"] == []
+
+    client_for(alice).post(reverse("outreach:conflict_reopen", args=[conflict.pk]))
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+    assert "Conflict 9" in client.get(reverse("outreach:conflicts")).content.decode()
+    assert 'sessions/" novalidate' in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize(
+    "closed_on, message",
+    [
+        ("TOMORROW", "A mediation cannot close in the future."),
+        ("BEFORE_OPENED", "A mediation cannot close before it was opened"),
+        ("", "This field is required."),
+        ("someday", "Enter a valid date."),
+    ],
+)
+def test_bad_closing_dates_are_refused(client_for, alice, org_a, closed_on, message):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    closed_on = {"TOMORROW": days_ago(-1), "BEFORE_OPENED": days_ago(31)}.get(closed_on, closed_on)
+    response = client_for(alice).post(
+        reverse("outreach:conflict_close", args=[conflict.pk]), {"closed_on": closed_on}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+
+
+def test_a_closed_mediation_takes_nothing_more(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30), closed_on=days_ago(2))
+    agreement = Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(20))
+    client = client_for(alice)
+    closed = "This mediation is closed. Reopen it to record more."
+    for name, args, data, message in [
+        ("mediation_session_add", [], {"held_on": days_ago(5).isoformat()}, closed),
+        ("agreement_add", [], {"kind": "peace", "made_on": days_ago(5).isoformat()}, closed),
+        ("conflict_party_add", [], {"group_label": "Group C"}, closed),
+        (
+            "agreement_state",
+            [agreement.pk],
+            {"state": "broken", "changed_on": days_ago(1)},
+            closed,
+        ),
+        (
+            "conflict_close",
+            [],
+            {"closed_on": TODAY().isoformat()},
+            "This mediation is already closed.",
+        ),
+    ]:
+        response = client.post(reverse(f"outreach:{name}", args=[conflict.pk, *args]), data)
+        assert response.status_code == 400, name
+        assert response.content.decode().count(message) == 1, name
+    conflict.refresh_from_db()
+    agreement.refresh_from_db()
+    assert conflict.closed_on == days_ago(2)
+    assert agreement.state == "holding"
+    assert not MediationSession.objects.exists()
+    assert not ConflictParty.objects.exists()
+    assert Agreement.objects.count() == 1
+
+
+def test_a_session_before_the_mediation_was_opened_is_refused(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    response = client_for(alice).post(
+        reverse("outreach:mediation_session_add", args=[conflict.pk]),
+        {"held_on": "1999-01-01", "note": "Met at the park"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "A session cannot come before the mediation was opened" in body
+    assert 'id="id_held_on_error"' in body  # shown on the date field
+    assert "Met at the park" in body  # what was typed stays
+    assert not MediationSession.objects.exists()
+
+
+def test_a_session_on_the_day_the_mediation_opened_is_recorded(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    response = client_for(alice).post(
+        reverse("outreach:mediation_session_add", args=[conflict.pk]),
+        {"held_on": days_ago(30).isoformat()},
+    )
+    assert response.status_code == 302
+    assert MediationSession.objects.get().held_on == days_ago(30)
+
+
+def test_overdue_reviews_are_flagged_on_the_mediation_and_in_the_list(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, label="Conflict 4", opened_on=days_ago(90))
+    for kind, state, review_on in [
+        ("non_aggression", "holding", days_ago(16)),  # overdue
+        ("peace", "strained", days_ago(1)),  # overdue
+        ("peace", "resolved", days_ago(16)),  # nothing left to review
+        ("peace", "broken", days_ago(16)),  # nothing left to review
+        ("peace", "holding", TODAY()),  # due today, not yet passed
+        ("peace", "holding", None),
+    ]:
+        Agreement.objects.create(
+            conflict=conflict, kind=kind, made_on=days_ago(60), state=state, review_on=review_on
+        )
+    client = client_for(alice)
+
+    page = client.get(reverse("outreach:conflict", args=[conflict.pk])).content.decode()
+    assert sum("Review overdue" in card for card in agreement_cards(page)) == 2
+    listing = client.get(reverse("outreach:conflicts")).content.decode()
+    assert listing.count("Review overdue") == 2
+    for agreement in Agreement.objects.all():
+        card = next(c for c in agreement_cards(page) if c.startswith(str(agreement.pk)))
+        expected = agreement.state in ("holding", "strained") and (
+            agreement.review_on is not None and agreement.review_on < TODAY()
+        )
+        assert ("Review overdue" in card) == expected, (agreement.state, agreement.review_on)
+
+
+def test_a_closed_mediation_has_no_review_due(client_for, alice, bob, org_a):
+    conflict = ConflictFactory(
+        organization=org_a, label="Conflict 5", opened_on=days_ago(90), closed_on=days_ago(3)
+    )
+    Agreement.objects.create(
+        conflict=conflict, kind="peace", made_on=days_ago(60), review_on=days_ago(10)
+    )
+    page = client_for(alice).get(reverse("outreach:conflict", args=[conflict.pk]))
+    assert "Review overdue" not in page.content.decode()
+    assert client_for(bob).get(reverse("outreach:supervisor")).context["reviews_due"] == []
+
+
+def test_supervisor_sees_the_reviews_due_of_the_organization(client_for, bob, org_a, org_b):
+    mine = ConflictFactory(organization=org_a, label="Conflict 6", opened_on=days_ago(90))
+    overdue = Agreement.objects.create(
+        conflict=mine, kind="non_aggression", made_on=days_ago(60), review_on=days_ago(16)
+    )
+    Agreement.objects.create(
+        conflict=mine, kind="peace", made_on=days_ago(60), review_on=days_ago(-7)
+    )
+    theirs = ConflictFactory(organization=org_b, label="Their conflict", opened_on=days_ago(90))
+    Agreement.objects.create(
+        conflict=theirs, kind="peace", made_on=days_ago(60), review_on=days_ago(16)
+    )
+
+    response = client_for(bob).get(reverse("outreach:supervisor"))
+
+    assert response.context["reviews_due"] == [overdue]
+    body = response.content.decode()
+    assert "1 agreement review due" in body
+    assert "Conflict 6" in body and "Their conflict" not in body
+
+
+def test_supervisor_counts_each_open_mediation_once_by_its_latest_agreement(
+    client_for, bob, org_a, org_b, django_assert_num_queries
+):
+    def mediation(organization, *agreements, closed_on=None):
+        conflict = ConflictFactory(
+            organization=organization, opened_on=days_ago(90), closed_on=closed_on
+        )
+        for state, made_ago in agreements:
+            Agreement.objects.create(
+                conflict=conflict, kind="peace", made_on=days_ago(made_ago), state=state
+            )
+
+    mediation(org_a, ("broken", 60), ("holding", 10))  # two agreements: counted once
+    mediation(org_a, ("strained", 30))
+    mediation(org_a)
+    mediation(org_a, ("holding", 30), closed_on=days_ago(1))  # closed: not counted
+    mediation(org_b, ("holding", 30))  # another organization's
+    client = client_for(bob)
+
+    response = client.get(reverse("outreach:supervisor"))
+
+    assert response.context["mediations_by_state"] == [
+        ("Holding", 1),
+        ("Strained", 1),
+        ("No agreement yet", 1),
+    ]
+    body = response.content.decode()
+    assert "Holding: 1" in body and "No agreement yet: 1" in body
+    # More mediations do not cost more queries.
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("outreach:supervisor"))
+    for _ in range(5):
+        mediation(org_a, ("resolved", 40), ("strained", 20))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("outreach:supervisor"))
+    assert len(many) == len(few)
+    assert ("Strained", 6) in response.context["mediations_by_state"]
+
+
+def test_a_refused_agreement_change_shows_under_its_own_agreement(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(90))
+    Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(10))
+    second = Agreement.objects.create(
+        conflict=conflict, kind="non_aggression", made_on=days_ago(40)
+    )
+    client = client_for(alice)
+    page = client.get(reverse("outreach:conflict", args=[conflict.pk])).content.decode()
+    assert agreement_cards(page)[1].startswith(str(second.pk))  # second on the page
+
+    response = client.post(
+        reverse("outreach:agreement_state", args=[conflict.pk, second.pk]),
+        {"state": "broken", "changed_on": days_ago(50).isoformat(), "note": "Words at the store"},
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    error = "A change cannot come before the agreement was made."
+    first_card, second_card = agreement_cards(body)
+    assert body.count(error) == 1 and error in second_card
+    assert body.count("Words at the store") == 1 and "Words at the store" in second_card
+    assert "Nothing was saved" not in first_card
+    ids = re.findall(r'\bid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), "every field has its own id"
+    labels = re.findall(r'<label for="([^"]+)"', second_card)
+    assert labels and all(f'id="{label}"' in second_card for label in labels)
+    second.refresh_from_db()
+    assert second.state == "holding"
+
+
 def test_outreach_introduces_and_the_case_manager_accepts(client_for, alice, carmen, person_a):
     client_for(alice).post(
         reverse("outreach:introduction_new", args=[person_a.pk]),
@@ -244,3 +500,69 @@ def test_supervisor_counts_contacts_in_the_local_week_they_happened(
     this_week = 1 if midnight + datetime.timedelta(minutes=30) <= timezone.now() else 0
     assert weekly[-2:] == [2, this_week]
     assert sum(weekly) == 2 + this_week
+
+
+def test_accepting_an_introduction_opens_the_case_and_leads_to_its_intake(
+    client_for, alice, carmen, person_a
+):
+    client_for(alice).post(
+        reverse("outreach:introduction_new", args=[person_a.pk]),
+        {"case_manager": carmen.memberships.get().pk, "summary": "Ready to work on a GED"},
+    )
+    introduction = Introduction.objects.get()
+    cm = client_for(carmen)
+    response = cm.post(reverse("outreach:introduction_accept", args=[introduction.pk]))
+
+    case = Case.objects.get(person=person_a)
+    assert (case.case_manager, case.created_by) == (carmen, carmen)
+    assert case.organization_id == person_a.organization_id
+    assert response["Location"] == reverse("cases:intake", args=[case.pk])
+    assert AuditEvent.objects.filter(record_id=str(case.pk), action="create").exists()
+    # One move into case management, the introduction's.
+    change = person_a.status_changes.get(to_status=Status.CASE_MANAGEMENT)
+    assert change.note == "Introduction accepted"
+
+    intake = cm.get(response["Location"])
+    form = intake.context["form"]
+    assert "Jamal Washington is now in case management with you." in intake.content.decode()
+    assert form["referred_by"].value() == "outreach"
+    assert form["intake_on"].value() == TODAY()
+    assert "Ready to work on a GED" in intake.content.decode()
+    caseload = cm.get(reverse("cases:caseload"))
+    assert [c.person for c in caseload.context["cases"]] == [person_a]
+
+
+def test_an_intake_of_a_case_opened_directly_names_no_outreach_source(client_for, carmen, person_a):
+    cm = client_for(carmen)
+    cm.post(
+        reverse("cases:open", args=[person_a.pk]), {"case_manager": carmen.memberships.get().pk}
+    )
+    case = Case.objects.get()
+    form = cm.get(reverse("cases:intake", args=[case.pk])).context["form"]
+    assert form["intake_on"].value() == TODAY()
+    assert not form["referred_by"].value()
+
+
+def test_accepting_opens_no_second_case(client_for, carmen, person_a):
+    case = CaseFactory(person=person_a, case_manager=carmen)
+    Intake.objects.create(case=case, intake_on=TODAY(), referred_by="hospital", reasons="ID")
+    introduction = IntroductionFactory(person=person_a, case_manager=carmen)
+    response = client_for(carmen).post(
+        reverse("outreach:introduction_accept", args=[introduction.pk])
+    )
+    introduction.refresh_from_db()
+    assert introduction.status == "accepted"
+    assert list(Case.objects.all()) == [case]
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+
+
+def test_a_supervisor_accepts_for_the_case_manager(client_for, bob, carmen, person_a):
+    introduction = IntroductionFactory(person=person_a, case_manager=carmen)
+    response = client_for(bob).post(
+        reverse("outreach:introduction_accept", args=[introduction.pk]), follow=True
+    )
+    case = Case.objects.get()
+    assert case.case_manager == carmen
+    assert "Jamal Washington is now in case management with Carmen Casemanager." in (
+        response.content.decode()
+    )

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +14,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.forms import NOT_SAVED, save_posted, status_of
-from peacehub.http import permission_required
+from peacehub.http import path_on_this_site, permission_required
 from peacehub.outreach import services
 from peacehub.outreach.access import get_introduction_for_user, introductions_visible_to
 from peacehub.outreach.forms import IntroductionForm, ReturnForm
@@ -79,20 +80,33 @@ def _introduction_to_answer(request, introduction_id):
     return introduction
 
 
+def _back(request: HttpRequest) -> str:
+    """Where the answer was given: the introductions page or the caseload."""
+    return path_on_this_site(request, request.POST.get("next", "")) or reverse(
+        "outreach:introductions"
+    )
+
+
 @require_POST
 def introduction_accept(request: HttpRequest, introduction_id: UUID) -> HttpResponse:
     introduction = _introduction_to_answer(request, introduction_id)
     try:
-        services.introduction_accept(request=request, introduction=introduction)
+        case = services.introduction_accept(request=request, introduction=introduction)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("outreach:introductions")
-    messages.success(
-        request,
-        _("%(name)s is now in case management with you.")
-        % {"name": introduction.person.display_name},
-    )
-    return redirect("people:detail", person_id=introduction.person_id)
+        return redirect(_back(request))
+    name = introduction.person.display_name
+    if introduction.case_manager_id == request.user.pk:
+        done = _("%(name)s is now in case management with you.") % {"name": name}
+    else:
+        done = _("%(name)s is now in case management with %(case_manager)s.") % {
+            "name": name,
+            "case_manager": introduction.case_manager.full_name,
+        }
+    messages.success(request, done)
+    if hasattr(case, "intake"):
+        return redirect("cases:detail", case_id=case.pk)
+    return redirect("cases:intake", case_id=case.pk)
 
 
 @require_POST
@@ -101,7 +115,7 @@ def introduction_return(request: HttpRequest, introduction_id: UUID) -> HttpResp
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the introduction is returned."))
-        return redirect("outreach:introductions")
+        return redirect(_back(request))
     try:
         services.introduction_return(
             request=request, introduction=introduction, reason=form.cleaned_data["reason"]
@@ -110,4 +124,4 @@ def introduction_return(request: HttpRequest, introduction_id: UUID) -> HttpResp
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Introduction returned to the outreach worker."))
-    return redirect("outreach:introductions")
+    return redirect(_back(request))

@@ -1,6 +1,7 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +19,7 @@ from peacehub.outreach.access import conflicts_visible_to, get_conflict_for_user
 from peacehub.outreach.forms import (
     AgreementForm,
     AgreementStateForm,
+    ConflictCloseForm,
     ConflictForm,
     PartyForm,
     SessionForm,
@@ -30,13 +32,18 @@ from peacehub.outreach.views.common import acting_organization, home_area, worka
 @permission_required(Permission.VIEW_CONTACTS)
 def conflict_list(request: HttpRequest) -> HttpResponse:
     conflicts = conflicts_visible_to(request.user).select_related("community_area")
-    if request.GET.get("closed") != "1":
+    show_closed = request.GET.get("closed") == "1"
+    if not show_closed:
         conflicts = conflicts.filter(closed_on__isnull=True)
     page = paginate(request, conflicts.prefetch_related("agreements").order_by("-opened_on"))
     return TemplateResponse(
         request,
         "outreach/conflict_list.html",
-        {"page": page, "can_manage": has_permission(request.user, Permission.MANAGE_MEDIATIONS)},
+        {
+            "page": page,
+            "show_closed": show_closed,
+            "can_manage": has_permission(request.user, Permission.MANAGE_MEDIATIONS),
+        },
     )
 
 
@@ -58,25 +65,38 @@ def conflict_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _conflict_page(request, conflict, status=200, **forms):
+def _state_form(agreement, data=None) -> AgreementStateForm:
+    """Each agreement's own form, with ids of its own, so that a label focuses the
+    field of the agreement it stands under."""
+    return AgreementStateForm(data, auto_id=f"id_agreement_{agreement.pk}_%s")
+
+
+def _conflict_page(request, conflict, status=200, posted_agreement=None, **forms):
     people = workable_people(request.user, Permission.MANAGE_MEDIATIONS)
     parties = list(conflict.parties.select_related("person"))
     audit_request(request, AuditAction.VIEW, conflict)
     persons = [p.person for p in parties if p.person]
     if persons:
         audit_listing(request, AuditAction.LIST, persons, record_type="people.person")
+    agreements = list(conflict.agreements.prefetch_related("history"))
+    for agreement in agreements:
+        # The posted form (its problems, what was typed) under its own agreement only.
+        if posted_agreement is not None and agreement.pk == posted_agreement.pk:
+            agreement.state_form = forms["state_form"]
+        else:
+            agreement.state_form = _state_form(agreement)
     context = {
         "conflict": conflict,
         "parties": parties,
         "sessions": conflict.sessions.select_related("facilitator"),
-        "agreements": conflict.agreements.prefetch_related("history"),
+        "agreements": agreements,
         "can_manage": has_permission(
             request.user, Permission.MANAGE_MEDIATIONS, conflict.organization_id
         ),
         "party_form": forms.get("party_form") or PartyForm(people=people),
         "session_form": forms.get("session_form") or SessionForm(),
         "agreement_form": forms.get("agreement_form") or AgreementForm(),
-        "state_form": forms.get("state_form") or AgreementStateForm(),
+        "close_form": forms.get("close_form") or ConflictCloseForm(auto_id="id_close_%s"),
         "states": AgreementState.choices,
     }
     return TemplateResponse(request, "outreach/conflict_detail.html", context, status=status)
@@ -113,9 +133,13 @@ def conflict_party_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
 def mediation_session_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = SessionForm(request.POST)
-    if form.is_valid():
-        services.mediation_session_add(request=request, conflict=conflict, **form.cleaned_data)
-        messages.success(request, _("Session recorded."))
+    added = save_posted(
+        request,
+        form,
+        lambda data: services.mediation_session_add(request=request, conflict=conflict, **data),
+        _("Session recorded."),
+    )
+    if added is not NOT_SAVED:
         return redirect("outreach:conflict", conflict_id=conflict.pk)
     return _conflict_page(request, conflict, status=400, session_form=form)
 
@@ -124,9 +148,13 @@ def mediation_session_add(request: HttpRequest, conflict_id: UUID) -> HttpRespon
 def agreement_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = AgreementForm(request.POST)
-    if form.is_valid():
-        services.agreement_make(request=request, conflict=conflict, **form.cleaned_data)
-        messages.success(request, _("Agreement recorded."))
+    made = save_posted(
+        request,
+        form,
+        lambda data: services.agreement_make(request=request, conflict=conflict, **data),
+        _("Agreement recorded."),
+    )
+    if made is not NOT_SAVED:
         return redirect("outreach:conflict", conflict_id=conflict.pk)
     return _conflict_page(request, conflict, status=400, agreement_form=form)
 
@@ -135,7 +163,7 @@ def agreement_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
 def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     agreement = get_object_or_404(conflict.agreements, pk=agreement_id)
-    form = AgreementStateForm(request.POST)
+    form = _state_form(agreement, request.POST)
     changed = save_posted(
         request,
         form,
@@ -144,4 +172,33 @@ def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID)
     )
     if changed is not NOT_SAVED:
         return redirect("outreach:conflict", conflict_id=conflict.pk)
-    return _conflict_page(request, conflict, status=400, state_form=form)
+    return _conflict_page(
+        request, conflict, status=400, posted_agreement=agreement, state_form=form
+    )
+
+
+@require_POST
+def conflict_close(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
+    conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
+    form = ConflictCloseForm(request.POST, auto_id="id_close_%s")
+    closed = save_posted(
+        request,
+        form,
+        lambda data: services.conflict_close(request=request, conflict=conflict, **data),
+        _("Mediation closed."),
+    )
+    if closed is not NOT_SAVED:
+        return redirect("outreach:conflict", conflict_id=conflict.pk)
+    return _conflict_page(request, conflict, status=400, close_form=form)
+
+
+@require_POST
+def conflict_reopen(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
+    conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
+    try:
+        services.conflict_reopen(request=request, conflict=conflict)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Mediation reopened."))
+    return redirect("outreach:conflict", conflict_id=conflict.pk)

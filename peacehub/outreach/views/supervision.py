@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,7 +27,10 @@ from peacehub.http import permission_required
 from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.forms import DutyShiftForm
 from peacehub.outreach.models import (
+    AGREEMENT_STATES_UNDER_REVIEW,
     Agreement,
+    AgreementState,
+    Conflict,
     Contact,
     DutyShift,
     IncidentResponse,
@@ -101,6 +104,44 @@ def _response_times_by_area(organization_ids, now):
     return rows
 
 
+def _open_mediations_by_state(organization_ids):
+    """Each open mediation once, by the state of its latest agreement (the one made
+    last), then those without an agreement yet: [(label, count)], in the order of the
+    states. One query."""
+    latest_state = (
+        Agreement.objects.filter(conflict=OuterRef("pk"))
+        .order_by("-made_on", "-pk")
+        .values("state")
+    )
+    rows = (
+        Conflict.objects.filter(organization_id__in=organization_ids, closed_on__isnull=True)
+        .annotate(current_state=Subquery(latest_state[:1]))
+        .values("current_state")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    totals = {row["current_state"]: row["total"] for row in rows}
+    counted = [(state.label, totals[state]) for state in AgreementState if totals.get(state)]
+    if totals.get(None):
+        counted.append((_("No agreement yet"), totals[None]))
+    return counted
+
+
+def _reviews_due(organization_ids, today):
+    """Agreements of open mediations whose review date has passed while they still
+    hold: the oldest first."""
+    return (
+        Agreement.objects.filter(
+            conflict__organization_id__in=organization_ids,
+            conflict__closed_on__isnull=True,
+            state__in=AGREEMENT_STATES_UNDER_REVIEW,
+            review_on__lt=today,
+        )
+        .select_related("conflict")
+        .order_by("review_on", "conflict__label")
+    )
+
+
 @require_GET
 @permission_required(Permission.SUPERVISE_OUTREACH)
 def supervisor(request: HttpRequest) -> HttpResponse:
@@ -110,15 +151,8 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     organizations = organizations_with(request.user, Permission.SUPERVISE_OUTREACH)
     organization_ids = [o.pk for o in organizations]
     now = timezone.now()
-    weeks, contact_rows = _contacts_per_worker_per_week(organization_ids, timezone.localdate())
-    agreements = (
-        Agreement.objects.filter(
-            conflict__organization_id__in=organization_ids, conflict__closed_on__isnull=True
-        )
-        .values("state")
-        .annotate(total=Count("pk"))
-        .order_by("state")
-    )
+    today = timezone.localdate()
+    weeks, contact_rows = _contacts_per_worker_per_week(organization_ids, today)
     pending = (
         Introduction.objects.filter(
             organization_id__in=organization_ids, status=IntroductionStatus.PENDING
@@ -134,10 +168,8 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             "weeks": weeks,
             "contact_rows": contact_rows,
             "response_rows": _response_times_by_area(organization_ids, now),
-            "agreements_by_state": [
-                (Agreement(state=row["state"]).get_state_display(), row["total"])
-                for row in agreements
-            ],
+            "mediations_by_state": _open_mediations_by_state(organization_ids),
+            "reviews_due": list(_reviews_due(organization_ids, today)),
             "pending_introductions": pending,
             "now": now,
         },

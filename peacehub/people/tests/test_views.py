@@ -149,10 +149,14 @@ def test_bad_edit_changes_nothing(client_for, alice, person_a):
     assert not AuditEvent.objects.filter(action="update").exists()
 
 
-def test_status_moves_forward_with_dated_history(client_for, alice, person_a):
+def test_status_moves_forward_with_dated_history(client_for, alice, carmen, person_a):
     client = client_for(alice)
     client.post(reverse("people:status", args=[person_a.pk]), {"to_status": "engaged"})
-    client.post(reverse("people:status", args=[person_a.pk]), {"to_status": "case_management"})
+    # In case management comes with a case manager, who opens the case.
+    client_for(carmen).post(
+        reverse("cases:open", args=[person_a.pk]), {"case_manager": carmen.memberships.get().pk}
+    )
+    client = client_for(alice)
     client.post(
         reverse("people:status", args=[person_a.pk]),
         {"to_status": "closed", "reason": "goals_met", "note": "Working full time"},
@@ -177,16 +181,34 @@ def test_closing_needs_a_reason(client_for, alice, person_a):
 
 def test_a_status_out_of_order_is_refused(client_for, alice, person_a):
     client = client_for(alice)
-    client.post(
-        reverse("people:status", args=[person_a.pk]), {"to_status": "closed", "reason": "moved"}
+    client.post(reverse("people:status", args=[person_a.pk]), {"to_status": "engaged"})
+    response = client.post(
+        reverse("people:status", args=[person_a.pk]), {"to_status": "identified"}, follow=True
     )
+    person_a.refresh_from_db()
+    assert person_a.status == Status.ENGAGED
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+
+
+@pytest.mark.parametrize("start", [Status.IDENTIFIED, Status.ENGAGED])
+def test_in_case_management_is_not_set_by_hand(client_for, alice, person_a, start):
+    if start != person_a.status:
+        client_for(alice).post(reverse("people:status", args=[person_a.pk]), {"to_status": start})
+    client = client_for(alice)
+    page = client.get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    assert 'value="case_management"' not in page
+    changes = person_a.status_changes.count()
+
     response = client.post(
         reverse("people:status", args=[person_a.pk]), {"to_status": "case_management"}, follow=True
     )
     person_a.refresh_from_db()
-    assert person_a.status == Status.CLOSED
-    assert response.status_code == 200
-    assert b"Select a valid choice" in response.content
+    page = response.content.decode()
+    assert person_a.status == start
+    assert person_a.status_changes.count() == changes
+    assert "once a case manager accepts an introduction or opens a case" in page
+    assert "Introduce to a case manager" in page
 
 
 def test_program_staff_cannot_close_a_record(client_for, org_a, person_a):
