@@ -102,6 +102,14 @@ def _conflict_page(request, conflict, status=200, posted_agreement=None, **forms
     return TemplateResponse(request, "outreach/conflict_detail.html", context, status=status)
 
 
+def _save_on_page(request, conflict, form_name, form, *, save, done, **page) -> HttpResponse:
+    """A form posted on the mediation page: back to the page once saved, or the page
+    again with this form (as ``form_name``) and its problems (400)."""
+    if save_posted(request, form, save, done) is not NOT_SAVED:
+        return redirect("outreach:conflict", conflict_id=conflict.pk)
+    return _conflict_page(request, conflict, status=400, **{form_name: form}, **page)
+
+
 @require_GET
 def conflict_detail(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     return _conflict_page(request, get_conflict_for_user(request.user, conflict_id))
@@ -113,10 +121,12 @@ def conflict_party_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     form = PartyForm(
         request.POST, people=workable_people(request.user, Permission.MANAGE_MEDIATIONS)
     )
-    added = save_posted(
+    return _save_on_page(
         request,
+        conflict,
+        "party_form",
         form,
-        lambda data: services.conflict_party_add(
+        save=lambda data: services.conflict_party_add(
             request=request,
             conflict=conflict,
             person=data["person"],
@@ -124,39 +134,36 @@ def conflict_party_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
         ),
         done=None,
     )
-    if added is not NOT_SAVED:
-        return redirect("outreach:conflict", conflict_id=conflict.pk)
-    return _conflict_page(request, conflict, status=400, party_form=form)
 
 
 @require_POST
 def mediation_session_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = SessionForm(request.POST)
-    added = save_posted(
+    return _save_on_page(
         request,
+        conflict,
+        "session_form",
         form,
-        lambda data: services.mediation_session_add(request=request, conflict=conflict, **data),
-        _("Session recorded."),
+        save=lambda data: services.mediation_session_add(
+            request=request, conflict=conflict, **data
+        ),
+        done=_("Session recorded."),
     )
-    if added is not NOT_SAVED:
-        return redirect("outreach:conflict", conflict_id=conflict.pk)
-    return _conflict_page(request, conflict, status=400, session_form=form)
 
 
 @require_POST
 def agreement_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = AgreementForm(request.POST)
-    made = save_posted(
+    return _save_on_page(
         request,
+        conflict,
+        "agreement_form",
         form,
-        lambda data: services.agreement_make(request=request, conflict=conflict, **data),
-        _("Agreement recorded."),
+        save=lambda data: services.agreement_make(request=request, conflict=conflict, **data),
+        done=_("Agreement recorded."),
     )
-    if made is not NOT_SAVED:
-        return redirect("outreach:conflict", conflict_id=conflict.pk)
-    return _conflict_page(request, conflict, status=400, agreement_form=form)
 
 
 @require_POST
@@ -164,16 +171,16 @@ def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID)
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     agreement = get_object_or_404(conflict.agreements, pk=agreement_id)
     form = _state_form(agreement, request.POST)
-    changed = save_posted(
+    return _save_on_page(
         request,
+        conflict,
+        "state_form",
         form,
-        lambda data: services.agreement_state_change(request=request, agreement=agreement, **data),
-        _("Agreement updated."),
-    )
-    if changed is not NOT_SAVED:
-        return redirect("outreach:conflict", conflict_id=conflict.pk)
-    return _conflict_page(
-        request, conflict, status=400, posted_agreement=agreement, state_form=form
+        posted_agreement=agreement,
+        save=lambda data: services.agreement_state_change(
+            request=request, agreement=agreement, **data
+        ),
+        done=_("Agreement updated."),
     )
 
 
@@ -181,15 +188,14 @@ def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID)
 def conflict_close(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = ConflictCloseForm(request.POST, auto_id="id_close_%s")
-    closed = save_posted(
+    return _save_on_page(
         request,
+        conflict,
+        "close_form",
         form,
-        lambda data: services.conflict_close(request=request, conflict=conflict, **data),
-        _("Mediation closed."),
+        save=lambda data: services.conflict_close(request=request, conflict=conflict, **data),
+        done=_("Mediation closed."),
     )
-    if closed is not NOT_SAVED:
-        return redirect("outreach:conflict", conflict_id=conflict.pk)
-    return _conflict_page(request, conflict, status=400, close_form=form)
 
 
 @require_POST
