@@ -318,6 +318,29 @@ def test_caseload_flags_overdue_reassessments_and_goals(client_for, carmen, case
     by_pk = {c.pk: c for c in response.context["cases"]}
     assert by_pk[case.pk].goal_overdue
     assert not by_pk[fresh.pk].reassessment_overdue
+    # Said in words, not only by the badge's colour (WCAG 1.4.1).
+    assert "Goal overdue: Lease" in response.content.decode()
+
+
+def test_overdue_reassessments_are_listed_longest_overdue_first(client_for, carmen, org_a):
+    template = AssessmentTemplate.objects.get(is_current=True)
+    by_days_ago = {}
+    for days_ago in (100, 200, 150):
+        overdue = CaseFactory(case_manager=carmen, person__organization=org_a)
+        Assessment.objects.create(
+            case=overdue,
+            template=template,
+            assessed_on=TODAY() - datetime.timedelta(days=days_ago),
+        )
+        by_days_ago[days_ago] = overdue.pk
+
+    response = client_for(carmen).get(reverse("cases:caseload"))
+
+    assert [c.pk for c in response.context["overdue_reassessments"]] == [
+        by_days_ago[200],
+        by_days_ago[150],
+        by_days_ago[100],
+    ]
 
 
 def test_caseload_query_count_does_not_grow(

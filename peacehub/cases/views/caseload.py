@@ -107,7 +107,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "cases/caseload.html",
         {
             "cases": sorted(cases, key=lambda c: c.next_goal_on or datetime.date.max),
-            "overdue_reassessments": [c for c in cases if c.reassessment_overdue],
+            "overdue_reassessments": sorted(
+                (c for c in cases if c.reassessment_overdue), key=lambda c: c.reassessment_due_on
+            ),
             "stale_referral_cases": [c for c in cases if c.stale_referrals],
             "releases": [p for p in releases if p.expected_release_on >= today],
             "releases_passed": [p for p in releases if p.expected_release_on < today],
