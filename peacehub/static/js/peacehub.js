@@ -106,7 +106,20 @@ async function showPickedPerson(picker) {
 // accounts/middleware.py). The page goes to sign-in so that an unattended phone stops
 // showing records; a form with unsaved changes is posted first, to be kept for the
 // same user after signing in again (accounts/unsent.py), never saved as it is.
+// A page already on its way elsewhere (Sign out pressed, a form sent, a link followed)
+// is not sent to sign-in on top of that by a poll that was still under way.
+let leaving = false;
+window.addEventListener("beforeunload", () => {
+  leaving = true;
+});
+window.addEventListener("pageshow", () => {
+  leaving = false;
+});
+
 document.addEventListener("peacehub:session-ended", (event) => {
+  if (leaving) {
+    return;
+  }
   const unsaved = [...document.querySelectorAll("form[method=post]")].find(hasUnsavedChanges);
   if (!unsaved) {
     location.assign(event.detail.signIn);
