@@ -142,6 +142,7 @@ class ActionOut(Schema):
 class ConflictIn(Schema):
     label: str | None = None
     community_area: int | None = None
+    opened_on: str | None = None
 
 
 class PartyOut(Schema):

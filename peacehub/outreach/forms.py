@@ -162,6 +162,15 @@ class ConflictForm(forms.Form):
         help_text=_("A neutral name the team chooses, e.g. “Conflict 12 (Englewood)”."),
     )
     community_area = CommunityAreaChoiceField(required=True, empty_label="—")
+    # Often recorded after the first meetings: their sessions and agreements come after.
+    opened_on = forms.DateField(
+        label=_("Opened on"), widget=DateInput(), required=False, initial=timezone.localdate
+    )
+
+    def clean_opened_on(self):
+        day = self.cleaned_data["opened_on"] or timezone.localdate()
+        reject_future_day(day, _("A mediation cannot open in the future."))
+        return day
 
 
 class PartyForm(forms.Form):

@@ -240,11 +240,14 @@ def response_action_add(
 
 
 @transaction.atomic
-def conflict_open(*, request, organization, label: str, community_area) -> Conflict:
+def conflict_open(*, request, organization, label: str, community_area, opened_on=None) -> Conflict:
+    opened_on = opened_on or timezone.localdate()
+    reject_future_day(opened_on, _("A mediation cannot open in the future."), "opened_on")
     conflict = Conflict.objects.create(
         organization=organization,
         label=label,
         community_area=community_area,
+        opened_on=opened_on,
         created_by=request.user,
     )
     audit_request(request, AuditAction.CREATE, conflict)
@@ -333,6 +336,13 @@ def agreement_make(
     *, request, conflict: Conflict, kind: str, made_on: datetime.date, review_on=None
 ) -> Agreement:
     _refuse_if_closed(conflict)
+    if made_on < conflict.opened_on:
+        raise ValidationError(
+            {
+                "made_on": _("An agreement cannot come before the mediation was opened (%(date)s).")
+                % {"date": date_format(conflict.opened_on, "SHORT_DATE_FORMAT")}
+            }
+        )
     agreement = Agreement.objects.create(
         conflict=conflict, kind=kind, made_on=made_on, review_on=review_on
     )

@@ -31,9 +31,15 @@ def test_a_mediation_with_parties_sessions_and_an_agreement_over_time(client_for
     client = client_for(alice)
     client.post(
         reverse("outreach:conflict_new"),
-        {"label": "Conflict 12 — Englewood", "community_area": area(68).pk},
+        {
+            "label": "Conflict 12 — Englewood",
+            "community_area": area(68).pk,
+            # Recorded after the first weeks of work.
+            "opened_on": (TODAY() - datetime.timedelta(days=14)).isoformat(),
+        },
     )
     conflict = Conflict.objects.get()
+    assert conflict.opened_on == TODAY() - datetime.timedelta(days=14)
     url = lambda name, *args: reverse(f"outreach:{name}", args=[conflict.pk, *args])  # noqa: E731
     client.post(url("conflict_party_add"), {"person": person_a.pk})
     client.post(url("conflict_party_add"), {"group_label": "Group A"})
@@ -244,6 +250,38 @@ def test_a_session_before_the_mediation_was_opened_is_refused(client_for, alice,
     assert 'id="id_held_on_error"' in body  # shown on the date field
     assert "Met at the park" in body  # what was typed stays
     assert not MediationSession.objects.exists()
+
+
+def test_an_agreement_before_the_mediation_was_opened_is_refused(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    response = client_for(alice).post(
+        reverse("outreach:agreement_add", args=[conflict.pk]),
+        {"kind": "peace", "made_on": days_ago(31).isoformat()},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "An agreement cannot come before the mediation was opened" in body
+    assert 'id="id_made_on_error"' in body
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("opened_on", "expected"),
+    [("", "today"), ("2999-01-01", "refused"), ("not a date", "refused")],
+)
+def test_a_mediation_opens_today_unless_an_earlier_day_is_given(
+    client_for, alice, opened_on, expected
+):
+    response = client_for(alice).post(
+        reverse("outreach:conflict_new"),
+        {"label": "Conflict 13", "community_area": area(68).pk, "opened_on": opened_on},
+    )
+    if expected == "today":
+        assert response.status_code == 302
+        assert Conflict.objects.get().opened_on == TODAY()
+    else:
+        assert response.status_code == 400
+        assert not Conflict.objects.exists()
 
 
 def test_a_session_on_the_day_the_mediation_opened_is_recorded(client_for, alice, org_a):

@@ -52,13 +52,13 @@ def conflict_new(request: HttpRequest) -> HttpResponse:
     organization = acting_organization(request.user, Permission.MANAGE_MEDIATIONS)
     area = home_area(request.user, organization)
     form = ConflictForm(request.POST or None, initial={"community_area": area.pk if area else None})
-    if request.method == "POST" and form.is_valid():
-        conflict = services.conflict_open(
-            request=request,
-            organization=organization,
-            label=form.cleaned_data["label"],
-            community_area=form.cleaned_data["community_area"],
-        )
+    conflict = save_posted(
+        request,
+        form,
+        lambda data: services.conflict_open(request=request, organization=organization, **data),
+        done=None,
+    )
+    if conflict is not NOT_SAVED:
         return redirect("outreach:conflict", conflict_id=conflict.pk)
     return TemplateResponse(
         request, "outreach/conflict_form.html", {"form": form}, status=status_of(form)
