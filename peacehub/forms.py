@@ -21,25 +21,29 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def save_valid(form: forms.Form, save: Callable[[dict], Any]) -> Any:
+    """When ``form`` is bound and valid, ``save(form.cleaned_data)`` (a service call).
+    Returns what ``save`` returned, or NOT_SAVED when the form has problems: its own, or
+    the service's refusal, put on the fields it names. For pages and the API alike."""
+    if not form.is_bound or not form.is_valid():
+        return NOT_SAVED
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return NOT_SAVED
+
+
 def save_posted(
     request: HttpRequest,
     form: forms.Form,
     save: Callable[[dict], Any],
     done: str | Callable[[Any], str] | None,
 ) -> Any:
-    """When ``form`` was posted and is valid, ``save(form.cleaned_data)`` (a service
-    call) and tell the user ``done`` (or ``done(what save returned)``; nothing when the
-    next page shows it anyway). Returns what
-    ``save`` returned, or NOT_SAVED when the page must show the form again: with its
-    own problems, or with the service's refusal on the fields it names."""
-    if not form.is_bound or not form.is_valid():
-        return NOT_SAVED
-    try:
-        saved = save(form.cleaned_data)
-    except ValidationError as error:
-        add_service_error(form, error)
-        return NOT_SAVED
-    if done is not None:
+    """save_valid() for a page: once saved, tell the user ``done`` (or ``done(what save
+    returned)``; nothing when the next page shows it anyway)."""
+    saved = save_valid(form, save)
+    if saved is not NOT_SAVED and done is not None:
         messages.success(request, done(saved) if callable(done) else done)
     return saved
 

@@ -23,24 +23,22 @@ def is_htmx(request: HttpRequest) -> bool:
     )
 
 
+def _on_this_site(request: HttpRequest, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
 def path_on_this_site(request: HttpRequest, url: str) -> str | None:
     """The path of ``url`` (a Referer, an HX-Current-URL) when it is on this site."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return urlsplit(url).path
-    return None
+    return urlsplit(url).path if _on_this_site(request, url) else None
 
 
 def next_on_this_site(request: HttpRequest) -> str | None:
     """The ?next= address (in the query or the posted form) when it is on this site:
     where to go back to after a detour, never to another site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return target if _on_this_site(request, target) else None
 
 
 def uuid_or_none(value) -> UUID | None:

@@ -15,7 +15,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.api_helpers import ErrorOut, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
-from peacehub.forms import add_service_error
+from peacehub.forms import NOT_SAVED, save_valid
 from peacehub.geo.models import CommunityArea
 from peacehub.outreach import services
 from peacehub.outreach.access import (
@@ -462,16 +462,12 @@ def conflict_close(request: HttpRequest, conflict_id: UUID, payload: ConflictClo
     data = form_payload(payload)
     data.setdefault("closed_on", timezone.localdate().isoformat())
     form = ConflictCloseForm(data)
-    if form.is_valid():
-        try:
-            conflict = services.conflict_close(
-                request=request, conflict=conflict, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-    if form.errors:
+    closed = save_valid(
+        form, lambda data: services.conflict_close(request=request, conflict=conflict, **data)
+    )
+    if closed is NOT_SAVED:
         return invalid(form.errors)
-    return Reply(200, _conflict_out(conflict, detail=True))
+    return Reply(200, _conflict_out(closed, detail=True))
 
 
 @router.post(
@@ -494,14 +490,10 @@ def conflict_reopen(request: HttpRequest, conflict_id: UUID):
 def mediation_session_add(request: HttpRequest, conflict_id: UUID, payload: SessionIn):
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = SessionForm(form_payload(payload))
-    session = None
-    if form.is_valid():
-        try:
-            session = services.mediation_session_add(
-                request=request, conflict=conflict, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-    if session is None:
+    session = save_valid(
+        form,
+        lambda data: services.mediation_session_add(request=request, conflict=conflict, **data),
+    )
+    if session is NOT_SAVED:
         return invalid(form.errors)
     return Reply(201, {"id": session.pk, "held_on": session.held_on, "note": session.note})

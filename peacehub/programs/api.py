@@ -5,7 +5,6 @@ read is null, and named in `withheld`."""
 import datetime
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,7 +18,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
-from peacehub.forms import add_service_error
+from peacehub.forms import NOT_SAVED, save_valid
 from peacehub.people.models import Person
 from peacehub.programs import services
 from peacehub.programs.access import (
@@ -255,19 +254,17 @@ def enrollment_create(request: HttpRequest, payload: EnrollmentIn):
     )
     data.setdefault("enrolled_on", timezone.localdate().isoformat())
     form = EnrollmentForm(data, program=program, people=people)
-    if form.is_valid():
-        person = form.cleaned_data["person"]
-        try:
-            enrollment = services.enrollment_create(
-                request=request,
-                organization=person.organization,
-                data={**form.cleaned_data, "program": program},
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return Reply(201, _detail_out(request.user, enrollment))
-    return invalid(form.errors)
+    enrollment = save_valid(
+        form,
+        lambda data: services.enrollment_create(
+            request=request,
+            organization=data["person"].organization,
+            data={**data, "program": program},
+        ),
+    )
+    if enrollment is NOT_SAVED:
+        return invalid(form.errors)
+    return Reply(201, _detail_out(request.user, enrollment))
 
 
 @router.post(
@@ -277,13 +274,10 @@ def enrollment_create(request: HttpRequest, payload: EnrollmentIn):
 def milestone_create(request: HttpRequest, enrollment_id: UUID, payload: MilestoneIn):
     enrollment = get_enrollment_to_manage(request, enrollment_id, Program.WORKFORCE)
     form = MilestoneForm(form_payload(payload), enrollment=enrollment)
-    if form.is_valid():
-        try:
-            milestone = services.milestone_add(
-                request=request, enrollment=enrollment, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return Reply(201, _milestone_out(milestone))
-    return invalid(form.errors)
+    milestone = save_valid(
+        form,
+        lambda data: services.milestone_add(request=request, enrollment=enrollment, data=data),
+    )
+    if milestone is NOT_SAVED:
+        return invalid(form.errors)
+    return Reply(201, _milestone_out(milestone))
