@@ -390,11 +390,24 @@ def agreement_state_change(
 
 
 @transaction.atomic
+def _open_case_of(person) -> Case | None:
+    return Case.objects.filter(person=person, closed_on__isnull=True).first()
+
+
+def _refuse_open_case(case: Case) -> None:
+    raise ValidationError(
+        _("This participant already has an open case with %(case_manager)s.")
+        % {"case_manager": case.case_manager.full_name}
+    )
+
+
 def introduction_make(*, request, person, case_manager, summary: str) -> Introduction:
     if person.status == Status.CLOSED:
         raise ValidationError(_("Reopen the participant's record before an introduction."))
     if Introduction.objects.filter(person=person, status=IntroductionStatus.PENDING).exists():
         raise ValidationError(_("This participant already has a pending introduction."))
+    if (case := _open_case_of(person)) is not None:
+        _refuse_open_case(case)
     introduction = Introduction.objects.create(
         person=person,
         organization_id=person.organization_id,
@@ -424,18 +437,21 @@ def introduction_accept(*, request, introduction: Introduction) -> Case:
     returns their open case, opened now unless they already had one."""
     _decide(introduction)
     person = introduction.person
+    case = _open_case_of(person)
+    if case is not None and case.case_manager_id != introduction.case_manager_id:
+        # Opened by another case manager since the introduction was made: accepting
+        # would leave the case with one case manager and the person with another.
+        _refuse_open_case(case)
     introduction.status = IntroductionStatus.ACCEPTED
     introduction.decided_at = timezone.now()
     introduction.save(update_fields=["status", "decided_at"])
-    person.case_manager = introduction.case_manager
-    person.save(update_fields=["case_manager"])
     if person.status != Status.CASE_MANAGEMENT:
         person_case_management_start(
             request=request, person=person, note=str(gettext_lazy("Introduction accepted"))
         )
     audit_request(request, AuditAction.UPDATE, introduction, detail={"status": "accepted"})
-    case = Case.objects.filter(person=person, closed_on__isnull=True).first()
     if case is None:
+        # Also makes the introduction's case manager the person's, audited.
         case = case_open(request=request, person=person, case_manager=introduction.case_manager)
     return case
 

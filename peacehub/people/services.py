@@ -118,6 +118,17 @@ def person_status_change(
         raise ValidationError(CASE_MANAGEMENT_BY_HAND)
     if to_status not in ALLOWED_TRANSITIONS.get(person.status, set()):
         _refuse_move(person, to_status)
+    open_case = person.cases.filter(closed_on=None).select_related("case_manager").first()
+    if open_case is not None:
+        # Out of case management with the case still open would leave it on a caseload
+        # while the record says otherwise; closing the case is the case manager's call.
+        raise ValidationError(
+            _(
+                "This participant has an open case with %(case_manager)s, "
+                "which must be closed first."
+            )
+            % {"case_manager": open_case.case_manager.full_name}
+        )
     if to_status == Status.CLOSED and not reason:
         raise ValidationError(_("Give the reason for closing."))
     return _status_change(

@@ -604,3 +604,49 @@ def test_a_supervisor_accepts_for_the_case_manager(client_for, bob, carmen, pers
     assert "Jamal Washington is now in case management with Carmen Casemanager." in (
         response.content.decode()
     )
+
+
+def test_no_introduction_for_a_participant_with_an_open_case(client_for, alice, carmen, person_a):
+    CaseFactory(person=person_a, case_manager=carmen)
+    response = client_for(alice).post(
+        reverse("outreach:introduction_new", args=[person_a.pk]),
+        {"case_manager": carmen.memberships.get().pk, "summary": "Ready for a GED"},
+    )
+    assert response.status_code == 400
+    assert "already has an open case with Carmen Casemanager" in response.content.decode()
+    assert not Introduction.objects.exists()
+
+
+def test_accepting_is_refused_once_another_case_manager_opened_a_case(
+    client_for, org_a, carmen, person_a
+):
+    """The introduction waited while a colleague opened a case: accepting it would give
+    the person one case manager and the case another."""
+    introduction = IntroductionFactory(person=person_a, case_manager=carmen)
+    colleague = member(org_a, Role.CASE_MANAGER, full_name="Chris Colleague")
+    case = CaseFactory(person=person_a, case_manager=colleague)
+    person_a.case_manager = colleague
+    person_a.save(update_fields=["case_manager"])
+
+    response = client_for(carmen).post(
+        reverse("outreach:introduction_accept", args=[introduction.pk]), follow=True
+    )
+
+    assert "already has an open case with Chris Colleague" in response.content.decode()
+    introduction.refresh_from_db()
+    person_a.refresh_from_db()
+    case.refresh_from_db()
+    assert introduction.status == "pending"
+    assert (person_a.case_manager, case.case_manager) == (colleague, colleague)
+
+
+def test_accepting_makes_the_case_manager_the_persons_in_the_audit_trail(
+    client_for, carmen, person_a
+):
+    introduction = IntroductionFactory(person=person_a, case_manager=carmen)
+    client_for(carmen).post(reverse("outreach:introduction_accept", args=[introduction.pk]))
+    person_a.refresh_from_db()
+    assert person_a.case_manager == carmen
+    assert AuditEvent.objects.filter(
+        record_id=str(person_a.pk), action="update", detail__fields=["case_manager"]
+    ).exists()

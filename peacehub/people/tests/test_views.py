@@ -153,9 +153,11 @@ def test_status_moves_forward_with_dated_history(client_for, alice, carmen, pers
     client = client_for(alice)
     client.post(reverse("people:status", args=[person_a.pk]), {"to_status": "engaged"})
     # In case management comes with a case manager, who opens the case.
-    client_for(carmen).post(
+    cm = client_for(carmen)
+    cm.post(
         reverse("cases:open", args=[person_a.pk]), {"case_manager": carmen.memberships.get().pk}
     )
+    cm.post(reverse("cases:close", args=[person_a.cases.get().pk]), {"reason": "Goals met"})
     client = client_for(alice)
     client.post(
         reverse("people:status", args=[person_a.pk]),
@@ -189,6 +191,32 @@ def test_a_status_out_of_order_is_refused(client_for, alice, person_a):
     assert person_a.status == Status.ENGAGED
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
+
+
+@pytest.mark.parametrize("to_status", ["engaged", "closed"])
+def test_a_participant_leaves_case_management_only_once_the_case_is_closed(
+    client_for, alice, carmen, person_a, to_status
+):
+    cm = client_for(carmen)
+    cm.post(
+        reverse("cases:open", args=[person_a.pk]), {"case_manager": carmen.memberships.get().pk}
+    )
+    client = client_for(alice)
+    status = reverse("people:status", args=[person_a.pk])
+    response = client.post(status, {"to_status": to_status, "reason": "moved"}, follow=True)
+
+    person_a.refresh_from_db()
+    assert person_a.status == Status.CASE_MANAGEMENT
+    assert "has an open case with Carmen Casemanager, which must be closed first" in (
+        response.content.decode()
+    )
+
+    client_for(carmen).post(
+        reverse("cases:close", args=[person_a.cases.get().pk]), {"reason": "Moved away"}
+    )
+    client_for(alice).post(status, {"to_status": to_status, "reason": "moved"})
+    person_a.refresh_from_db()
+    assert person_a.status == to_status
 
 
 @pytest.mark.parametrize("start", [Status.IDENTIFIED, Status.ENGAGED])
