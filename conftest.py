@@ -61,10 +61,18 @@ def pytest_runtest_teardown(item, nextitem):
     not a fixture: the flush happens after every fixture has been torn down."""
     result = yield
     # After the last test the session's fixtures (the test database itself) are gone.
-    if nextitem is not None and "transactional_db" in getattr(item, "fixturenames", ()):
+    if nextitem is not None and _is_transactional(item):
         with item.session.config.stash[_blocker_key].unblock():
             restore_session_rows()
     return result
+
+
+def _is_transactional(item) -> bool:
+    """Asked for by fixture (transactional_db, live_server) or by the marker."""
+    if "transactional_db" in getattr(item, "fixturenames", ()):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
 
 
 _blocker_key = pytest.StashKey[object]()

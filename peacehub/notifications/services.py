@@ -1,4 +1,5 @@
 import logging
+import threading
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -10,13 +11,40 @@ from peacehub.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
+# E-mails of a request wait until its response has gone out: the worker reporting a
+# shooting from a phone must not wait on the mail server. The WSGI server closes the
+# response once it has sent it, and Django then sends request_finished.
+_this_request = threading.local()
+
+
+def after_response_started(**kwargs) -> None:
+    _this_request.waiting = []
+
+
+def after_response_finished(**kwargs) -> None:
+    waiting, _this_request.waiting = getattr(_this_request, "waiting", None), None
+    for send in waiting or []:
+        try:
+            send()
+        except Exception:  # the response is gone: nobody else would hear of it
+            logger.exception("Sending alert e-mails after the response failed")
+
+
+def _after_response(send: Callable[[], None]) -> None:
+    waiting = getattr(_this_request, "waiting", None)
+    if waiting is None:  # no request under way (a management command): send now
+        send()
+    else:
+        waiting.append(send)
+
 
 def notify(
     *, recipients: Iterable, message: Callable[[], str], url: str, absolute_url: str
 ) -> list[Notification]:
     """Put a message in each recipient's feed, and e-mail it once the transaction has
-    committed. ``message`` is called in each recipient's language; it must never name a
-    person. A failed e-mail is recorded on the notification; the feed still has it."""
+    committed and the response has gone out. ``message`` is called in each recipient's
+    language; it must never name a person. A failed e-mail is recorded on the
+    notification; the feed still has it."""
     notifications = []
     for user in {u.pk: u for u in recipients}.values():
         with translation.override(user.preferred_language):
@@ -24,13 +52,16 @@ def notify(
         notifications.append(Notification(recipient=user, message=text, url=url))
     Notification.objects.bulk_create(notifications)
     ids = [n.pk for n in notifications]
-    transaction.on_commit(lambda: notifications_email(ids=ids, absolute_url=absolute_url))
+    transaction.on_commit(
+        lambda: _after_response(lambda: notifications_email(ids=ids, absolute_url=absolute_url))
+    )
     return notifications
 
 
 def notifications_email(*, ids: list, absolute_url: str) -> None:
     """One SMTP connection for the whole batch: a mail server that does not answer
-    costs one timeout, not one per on-duty worker, while the reporter waits."""
+    costs one timeout, not one per on-duty worker, of a server process that the next
+    request is waiting for."""
     pending = list(Notification.objects.filter(pk__in=ids).select_related("recipient"))
     if not pending:
         return
