@@ -418,8 +418,10 @@ def _conflict_out(conflict, detail: bool = False) -> dict:
     response={200: ConflictPage, 403: ErrorOut},
     auth=role_required(Permission.VIEW_CONTACTS, gettext_lazy("Your role cannot see mediations.")),
 )
-def conflict_list(request: HttpRequest, page: int = 1):
+def conflict_list(request: HttpRequest, open: bool = False, page: int = 1):
     conflicts = conflicts_visible_to(request.user).select_related("community_area")
+    if open:
+        conflicts = conflicts.filter(closed_on__isnull=True)
     conflicts = conflicts.order_by("-opened_on")
     shown, numbers = page_of(conflicts, page, conflicts.count())
     return Reply(200, {**numbers, "results": [_conflict_out(c) for c in shown]})

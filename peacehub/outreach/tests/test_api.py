@@ -172,6 +172,19 @@ def test_close_and_reopen_a_mediation(api, org_a):
     assert conflict.closed_on is None
 
 
+def test_the_mediation_list_can_show_only_open_ones(api, org_a, org_b):
+    still_open = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    ConflictFactory(organization=org_a, opened_on=days_ago(60), closed_on=days_ago(2))
+    ConflictFactory(organization=org_b, opened_on=days_ago(10))  # not ours
+
+    everything = api("get", "/api/v1/mediations").json()
+    only_open = api("get", "/api/v1/mediations?open=true").json()
+
+    assert everything["count"] == 2
+    assert [c["id"] for c in only_open["results"]] == [str(still_open.pk)]
+    assert only_open["count"] == 1
+
+
 @pytest.mark.parametrize(
     "closed_on, message",
     [
