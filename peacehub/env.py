@@ -4,7 +4,9 @@ Every setting that varies between machines is read here, once, and a bad value s
 the process at start-up with a message naming the variable (never a silent default).
 """
 
+import importlib
 import os
+import sys
 from urllib.parse import unquote, urlsplit
 
 
@@ -101,3 +103,34 @@ def sqlite_database(path: str) -> dict:
             ),
         },
     }
+
+
+# SQLite before 3.42 (Debian 12 ships 3.40.1) returns wrong rows, once the planner has
+# statistics, for an IN on one column of an index followed by a range or an ORDER BY on
+# the next: a caseload showed the wrong "next goal" for one case in thirty, and a
+# supervisor twice the overdue goals there were (tests/test_database_engine.py).
+SQLITE_MINIMUM = (3, 42, 0)
+
+
+def use_current_sqlite() -> None:
+    """Serve SQLite through pysqlite3 (the pysqlite3-binary package bundles a current
+    SQLite) when the interpreter's own is too old; fail loudly when neither will do.
+    Runs before Django loads its SQLite backend, which imports ``sqlite3``."""
+    import sqlite3
+
+    if sqlite3.sqlite_version_info >= SQLITE_MINIMUM:
+        return
+    try:
+        bundled = importlib.import_module("pysqlite3")
+        dbapi2 = importlib.import_module("pysqlite3.dbapi2")
+    except ImportError:
+        bundled = None
+    if bundled is None or bundled.sqlite_version_info < SQLITE_MINIMUM:
+        wanted = ".".join(map(str, SQLITE_MINIMUM))
+        raise ConfigurationError(
+            f"SQLite {sqlite3.sqlite_version} returns wrong results for some of PeaceHub's "
+            f"queries; SQLite {wanted} or newer is needed. Install pysqlite3-binary "
+            "(pip install pysqlite3-binary), or use PostgreSQL (DATABASE_URL)."
+        )
+    sys.modules["sqlite3"] = bundled
+    sys.modules["sqlite3.dbapi2"] = dbapi2

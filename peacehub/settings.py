@@ -19,6 +19,7 @@ from peacehub.env import (
     env_list,
     env_str,
     sqlite_database,
+    use_current_sqlite,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -123,6 +124,8 @@ if _database_url:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "peacehub.sqlite3"))}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    use_current_sqlite()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
