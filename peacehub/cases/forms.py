@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
@@ -15,7 +16,14 @@ from peacehub.cases.models import (
     ReentryPlan,
     ReentryService,
 )
-from peacehub.dates import reject_future_day
+from peacehub.cases.services import (
+    ASSESSMENT_BEFORE_OPENING,
+    CASE_OPENED_IN_THE_FUTURE,
+    INTAKE_BEFORE_OPENING,
+    reject_before_opening,
+    reject_implausible_target,
+)
+from peacehub.dates import reject_before, reject_future_day
 from peacehub.people.forms import DateInput
 
 TEXT_MAX = 2000
@@ -34,6 +42,16 @@ class CaseOpenForm(forms.Form):
     case_manager = forms.ModelChoiceField(
         label=_("Case manager"), queryset=Membership.objects.none(), empty_label=None
     )
+    # An older paper record entered now keeps the day its case was opened, so that its
+    # intake and assessments can come after it.
+    opened_on = forms.DateField(
+        # "Abierto el" in Spanish: a mediation's "Opened on" is "Abierta el".
+        label=pgettext_lazy("case", "Opened on"),
+        widget=DateInput(),
+        required=False,
+        initial=timezone.localdate,
+        help_text=_("Today, unless you are entering an older paper record."),
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +68,12 @@ class CaseOpenForm(forms.Form):
             "Choose a case manager of the participant's organization."
         )
 
+    def clean_opened_on(self):
+        day = self.cleaned_data["opened_on"] or timezone.localdate()
+        reject_future_day(day, CASE_OPENED_IN_THE_FUTURE)
+        reject_before(day)
+        return day
+
 
 class CaseCloseForm(forms.Form):
     reason = forms.CharField(label=_("Why the case closes"), max_length=300)
@@ -64,9 +88,16 @@ class IntakeForm(forms.ModelForm):
         fields = ["intake_on", "referred_by", "reasons", "immediate_safety_concern", "safety_note"]
         widgets = {"intake_on": DateInput()}
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
     def clean_intake_on(self):
         day = self.cleaned_data["intake_on"]
         reject_future_day(day, _("The intake date cannot be in the future."))
+        if self.case is not None:
+            reject_before_opening(self.case, day, INTAKE_BEFORE_OPENING)
+        reject_before(day)
         return day
 
     def _post_clean(self):
@@ -80,9 +111,10 @@ class AssessmentForm(forms.Form):
 
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
 
-    def __init__(self, *args, template, **kwargs):
+    def __init__(self, *args, template, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
+        self.case = case
         self.fields["assessed_on"].initial = timezone.localdate()
         self.rows = []
         for domain in template.domains:
@@ -102,6 +134,9 @@ class AssessmentForm(forms.Form):
     def clean_assessed_on(self):
         day = self.cleaned_data["assessed_on"]
         reject_future_day(day, _("An assessment cannot be dated in the future."))
+        if self.case is not None:
+            reject_before_opening(self.case, day, ASSESSMENT_BEFORE_OPENING)
+        reject_before(day)
         return day
 
     def ratings(self) -> dict[str, tuple[int, str]]:
@@ -123,8 +158,7 @@ class GoalForm(forms.ModelForm):
 
     def clean_target_date(self):
         day = self.cleaned_data["target_date"]
-        if day < timezone.localdate():
-            raise forms.ValidationError(_("A target date cannot be in the past."))
+        reject_implausible_target(day)
         return day
 
     def _post_clean(self):

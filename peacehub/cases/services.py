@@ -5,8 +5,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
@@ -25,6 +28,13 @@ from peacehub.cases.models import (
     ReentryPlan,
     ReentryService,
 )
+from peacehub.dates import (
+    TARGET_YEARS_AHEAD,
+    reject_after,
+    reject_before,
+    reject_future_day,
+    years_ahead,
+)
 from peacehub.people.models import Status
 from peacehub.people.services import person_case_management_start, person_update
 
@@ -34,16 +44,58 @@ def _not_future(day: datetime.date, message) -> None:
         raise ValidationError(message)
 
 
+# The rules the forms repeat, so that a person sees every problem at once.
+CASE_OPENED_IN_THE_FUTURE = gettext_lazy("A case cannot be opened in the future.")
+INTAKE_BEFORE_OPENING = gettext_lazy(
+    "The intake cannot come before the case was opened (%(date)s)."
+)
+ASSESSMENT_BEFORE_OPENING = gettext_lazy(
+    "An assessment cannot come before the case was opened (%(date)s)."
+)
+TARGET_IN_THE_PAST = gettext_lazy("A target date cannot be in the past.")
+TARGET_TOO_FAR = gettext_lazy("A target date cannot be more than five years ahead: check the year.")
+
+
+def reject_before_opening(case: Case, day: datetime.date | None, message, field=None) -> None:
+    """ValidationError (on ``field`` when given) for a day before the case was opened;
+    ``message`` names that day as %(date)s."""
+    if day is not None and day < case.opened_on:
+        message = message % {"date": date_format(case.opened_on, "SHORT_DATE_FORMAT")}
+        raise ValidationError({field: message} if field else message)
+
+
+def reject_implausible_target(day: datetime.date | None, field=None) -> None:
+    if day is not None and day < timezone.localdate():
+        raise ValidationError({field: TARGET_IN_THE_PAST} if field else TARGET_IN_THE_PAST)
+    reject_after(day, years_ahead(TARGET_YEARS_AHEAD), TARGET_TOO_FAR, field)
+
+
 @transaction.atomic
-def case_open(*, request, person, case_manager) -> Case:
+def case_open(*, request, person, case_manager, opened_on: datetime.date | None = None) -> Case:
+    """Open the person's case, today unless ``opened_on`` says otherwise (an older paper
+    record entered now): never in the future, never before the last case closed."""
+    opened_on = opened_on or timezone.localdate()
     if Case.objects.filter(person=person, closed_on__isnull=True).exists():
         raise ValidationError(_("This participant already has an open case."))
     if person.status == Status.CLOSED:
         raise ValidationError(_("Reopen the participant's record before opening a case."))
+    reject_future_day(opened_on, CASE_OPENED_IN_THE_FUTURE, "opened_on")
+    reject_before(opened_on, field="opened_on")
+    last_closed = Case.objects.filter(person=person).aggregate(day=Max("closed_on"))["day"]
+    if last_closed is not None and opened_on < last_closed:
+        raise ValidationError(
+            {
+                "opened_on": _(
+                    "A case cannot be opened before the participant's last case closed (%(date)s)."
+                )
+                % {"date": date_format(last_closed, "SHORT_DATE_FORMAT")}
+            }
+        )
     case = Case.objects.create(
         person=person,
         organization_id=person.organization_id,
         case_manager=case_manager,
+        opened_on=opened_on,
         created_by=request.user,
     )
     if person.case_manager_id != case_manager.pk:
@@ -68,6 +120,8 @@ def case_close(*, request, case: Case, reason: str) -> Case:
 @transaction.atomic
 def intake_record(*, request, case: Case, data: dict[str, Any]) -> Intake:
     _not_future(data["intake_on"], _("The intake date cannot be in the future."))
+    reject_before_opening(case, data["intake_on"], INTAKE_BEFORE_OPENING, "intake_on")
+    reject_before(data["intake_on"], field="intake_on")
     intake, created = Intake.objects.update_or_create(
         case=case, defaults={**data, "done_by": request.user}
     )
@@ -92,6 +146,8 @@ def assessment_record(
 ) -> Assessment:
     """``ratings`` maps every domain key of the template to (rating 1–5, note)."""
     _not_future(assessed_on, _("An assessment cannot be dated in the future."))
+    reject_before_opening(case, assessed_on, ASSESSMENT_BEFORE_OPENING, "assessed_on")
+    reject_before(assessed_on, field="assessed_on")
     missing = set(template.domain_keys()) - set(ratings)
     if missing:
         raise ValidationError(_("Rate every domain."))
@@ -115,6 +171,7 @@ def assessment_record(
 
 @transaction.atomic
 def goal_add(*, request, case: Case, data: dict[str, Any]) -> Goal:
+    reject_implausible_target(data["target_date"], "target_date")
     goal = Goal.objects.create(case=case, created_by=request.user, **data)
     audit_request(request, AuditAction.CREATE, goal, organization_id=str(case.organization_id))
     return goal

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
-from peacehub.dates import reject_future_day, reject_future_moment
+from peacehub.dates import (
+    reject_after,
+    reject_before,
+    reject_future_day,
+    reject_future_moment,
+    years_ahead,
+)
 from peacehub.outreach.models import (
     Agreement,
     AgreementState,
@@ -71,12 +77,14 @@ class ContactForm(forms.Form):
     def clean_occurred_at(self):
         moment = self.cleaned_data["occurred_at"]
         reject_future_moment(moment, _("A contact cannot be in the future."))
+        reject_before(moment)
         return moment
 
     def clean_follow_up_by(self):
         day = self.cleaned_data.get("follow_up_by")
         if day and day < timezone.localdate():
             raise forms.ValidationError(_("A follow-up date cannot be in the past."))
+        reject_after(day, years_ahead(1), _("A follow-up date cannot be more than a year ahead."))
         return day
 
     def clean(self):
@@ -127,6 +135,7 @@ class IncidentForm(forms.Form):
     def clean_occurred_at(self):
         moment = self.cleaned_data["occurred_at"]
         reject_future_moment(moment, _("An incident cannot be in the future."))
+        reject_before(moment)
         return moment
 
     def clean_block(self):
@@ -170,6 +179,7 @@ class ConflictForm(forms.Form):
     def clean_opened_on(self):
         day = self.cleaned_data["opened_on"] or timezone.localdate()
         reject_future_day(day, _("A mediation cannot open in the future."))
+        reject_before(day)
         return day
 
 
@@ -202,6 +212,8 @@ class SessionForm(forms.Form):
     note = note_field()
 
     def clean_held_on(self):
+        # A mistyped year is refused by the service as coming before the mediation
+        # opened, with its day: more to go on than "check the year".
         day = self.cleaned_data["held_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A session cannot be in the future."))
@@ -228,6 +240,7 @@ class AgreementForm(forms.ModelForm):
         widgets = {"made_on": DateInput(), "review_on": DateInput()}
 
     def clean_made_on(self):
+        # A mistyped year: refused by the service, as for a session.
         day = self.cleaned_data["made_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("An agreement cannot be dated in the future."))

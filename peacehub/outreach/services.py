@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +18,13 @@ from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.cases.models import Case
 from peacehub.cases.services import case_open
-from peacehub.dates import reject_future_day, reject_future_moment
+from peacehub.dates import (
+    reject_after,
+    reject_before,
+    reject_future_day,
+    reject_future_moment,
+    years_ahead,
+)
 from peacehub.notifications.services import notify
 from peacehub.outreach.duty import on_duty_responders
 from peacehub.outreach.models import (
@@ -39,6 +46,9 @@ from peacehub.outreach.models import (
 from peacehub.people.models import Status
 from peacehub.people.services import person_case_management_start
 
+FOLLOW_UP_IN_THE_PAST = gettext_lazy("A follow-up date cannot be in the past.")
+FOLLOW_UP_TOO_FAR = gettext_lazy("A follow-up date cannot be more than a year ahead.")
+
 
 @transaction.atomic
 def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
@@ -46,6 +56,11 @@ def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
     if person is not None and person.organization_id != organization.pk:
         raise ValidationError(_("Choose a participant of your organization."))
     reject_future_moment(data["occurred_at"], _("A contact cannot be in the future."))
+    reject_before(data["occurred_at"], field="occurred_at")
+    follow_up_by = data.get("follow_up_by")
+    if follow_up_by is not None and follow_up_by < timezone.localdate():
+        raise ValidationError({"follow_up_by": FOLLOW_UP_IN_THE_PAST})
+    reject_after(follow_up_by, years_ahead(1), FOLLOW_UP_TOO_FAR, "follow_up_by")
     contact = Contact.objects.create(
         organization=organization,
         worker=request.user,
@@ -55,9 +70,11 @@ def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
         occurred_at=data["occurred_at"],
         community_area=data["community_area"],
         minutes=data.get("minutes"),
-        topics=sorted(data.get("topics") or []),
+        # Each topic once: a topic ticked twice (two taps, a client sending it twice)
+        # would count twice in every tally of topics.
+        topics=sorted(set(data.get("topics") or [])),
         note=data.get("note", ""),
-        follow_up_by=data.get("follow_up_by"),
+        follow_up_by=follow_up_by,
     )
     audit_request(
         request,
@@ -113,6 +130,8 @@ def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
     """Record an incident, open a response for every organization serving the area
     (and the reporting one), and alert their on-duty responders."""
     reject_future_moment(data["occurred_at"], _("An incident cannot be in the future."))
+    # Refused before anything is written, so that a mistyped year alerts no one.
+    reject_before(data["occurred_at"], field="occurred_at")
     incident = Incident.objects.create(
         kind=data["kind"],
         occurred_at=data["occurred_at"],
@@ -243,6 +262,7 @@ def response_action_add(
 def conflict_open(*, request, organization, label: str, community_area, opened_on=None) -> Conflict:
     opened_on = opened_on or timezone.localdate()
     reject_future_day(opened_on, _("A mediation cannot open in the future."), "opened_on")
+    reject_before(opened_on, field="opened_on")
     conflict = Conflict.objects.create(
         organization=organization,
         label=label,
@@ -259,9 +279,37 @@ def _refuse_if_closed(conflict: Conflict) -> None:
         raise ValidationError(_("This mediation is closed. Reopen it to record more."))
 
 
+def _last_recorded_day(conflict: Conflict) -> tuple[datetime.date, str] | None:
+    """The latest day of the mediation's own records (a session, an agreement made, a
+    change to one), with what to call it in a refusal; None without any."""
+    days = [
+        (
+            conflict.sessions.aggregate(day=Max("held_on"))["day"],
+            _("A mediation cannot close before its last session (%(date)s)."),
+        ),
+        (
+            conflict.agreements.aggregate(day=Max("made_on"))["day"],
+            _("A mediation cannot close before its last agreement (%(date)s)."),
+        ),
+        (
+            AgreementStateChange.objects.filter(agreement__conflict=conflict).aggregate(
+                day=Max("changed_on")
+            )["day"],
+            _(
+                "A mediation cannot close before the last change to one of its agreements "
+                "(%(date)s)."
+            ),
+        ),
+    ]
+    days = [(day, message) for day, message in days if day is not None]
+    # The first of equal days: an agreement's making is also its first change.
+    return max(days, key=lambda d: d[0]) if days else None
+
+
 @transaction.atomic
 def conflict_close(*, request, conflict: Conflict, closed_on: datetime.date) -> Conflict:
-    """Close a mediation on a day between its opening and today."""
+    """Close a mediation on a day between its last session or agreement (its opening
+    when it has none) and today."""
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.closed_on is not None:
         raise ValidationError(_("This mediation is already closed."))
@@ -272,6 +320,12 @@ def conflict_close(*, request, conflict: Conflict, closed_on: datetime.date) -> 
                 "closed_on": _("A mediation cannot close before it was opened (%(date)s).")
                 % {"date": date_format(conflict.opened_on, "SHORT_DATE_FORMAT")}
             }
+        )
+    last = _last_recorded_day(conflict)
+    if last is not None and closed_on < last[0]:
+        day, message = last
+        raise ValidationError(
+            {"closed_on": message % {"date": date_format(day, "SHORT_DATE_FORMAT")}}
         )
     conflict.closed_on = closed_on
     conflict.save(update_fields=["closed_on"])
@@ -324,6 +378,8 @@ def mediation_session_add(
                 % {"date": date_format(conflict.opened_on, "SHORT_DATE_FORMAT")}
             }
         )
+    # Mediations opened before the rule on their opening day may still be that old.
+    reject_before(held_on, field="held_on")
     session = MediationSession.objects.create(
         conflict=conflict, held_on=held_on, note=note, facilitator=request.user
     )
@@ -336,6 +392,7 @@ def agreement_make(
     *, request, conflict: Conflict, kind: str, made_on: datetime.date, review_on=None
 ) -> Agreement:
     _refuse_if_closed(conflict)
+    reject_future_day(made_on, _("An agreement cannot be dated in the future."), "made_on")
     if made_on < conflict.opened_on:
         raise ValidationError(
             {
@@ -343,6 +400,7 @@ def agreement_make(
                 % {"date": date_format(conflict.opened_on, "SHORT_DATE_FORMAT")}
             }
         )
+    reject_before(made_on, field="made_on")
     agreement = Agreement.objects.create(
         conflict=conflict, kind=kind, made_on=made_on, review_on=review_on
     )
@@ -389,7 +447,6 @@ def agreement_state_change(
 # --- Hand-off to case management ----------------------------------------------------
 
 
-@transaction.atomic
 def _open_case_of(person) -> Case | None:
     return Case.objects.filter(person=person, closed_on__isnull=True).first()
 
@@ -401,6 +458,7 @@ def _refuse_open_case(case: Case) -> None:
     )
 
 
+@transaction.atomic
 def introduction_make(*, request, person, case_manager, summary: str) -> Introduction:
     if person.status == Status.CLOSED:
         raise ValidationError(_("Reopen the participant's record before an introduction."))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import User
 from peacehub.accounts.roles import ROLE_PERMISSIONS, Role
-from peacehub.dates import reject_future_day
+from peacehub.dates import reject_before, reject_future_day
 from peacehub.people.forms import DateInput, ParticipantField
 from peacehub.people.models import Language, Person
 from peacehub.programs.access import program_permission
@@ -49,6 +49,14 @@ def reject_future(form: forms.Form, field: str, message) -> None:
         form.add_error(field, error)
 
 
+def reject_too_old(form: forms.Form, field: str) -> None:
+    """The services' rule for a date before the coalition kept records, in the form."""
+    try:
+        reject_before(form.cleaned_data.get(field))
+    except ValidationError as error:
+        form.add_error(field, error)
+
+
 class EnrollmentForm(forms.Form):
     person = ParticipantField(people=Person.objects.none())
     enrolled_on = forms.DateField(label=_("Enrolled on"), widget=DateInput())
@@ -74,6 +82,7 @@ class EnrollmentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         reject_future(self, "enrolled_on", _("An enrollment cannot start in the future."))
+        reject_too_old(self, "enrolled_on")
         person = cleaned.get("person")
         if person is None:
             return cleaned

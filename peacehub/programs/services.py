@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy
 from peacehub.accounts.access import has_permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
-from peacehub.dates import reject_future_day
+from peacehub.dates import (
+    EARLIEST_RECORD_DAY,
+    TOO_FAR_IN_THE_PAST,
+    reject_before,
+    reject_future_day,
+)
 from peacehub.programs.access import program_permission
 from peacehub.programs.models import (
     RETENTION,
@@ -99,6 +104,7 @@ def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollm
     reject_future_day(
         data["enrolled_on"], _("An enrollment cannot start in the future."), "enrolled_on"
     )
+    reject_before(data["enrolled_on"], field="enrolled_on")
     voluntary = bool(data.get("voluntary_confirmed"))
     if program == Program.IPV:
         if not voluntary:
@@ -196,6 +202,8 @@ def milestone_problems(
     if day is not None:
         if day > timezone.localdate():
             problems["achieved_on"] = _("A milestone cannot be in the future.")
+        elif day < EARLIEST_RECORD_DAY:
+            problems["achieved_on"] = str(TOO_FAR_IN_THE_PAST)
         elif day < enrollment.enrolled_on:
             problems["achieved_on"] = _("This date comes before the enrollment (%(date)s).") % {
                 "date": enrollment.enrolled_on.isoformat()

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,11 @@ from peacehub.dates import CLOCK_SKEW
 from peacehub.outreach.forms import DateTimeInput
 from peacehub.people.models import Consent, ConsentKind
 from peacehub.referrals.models import NEXT_STEPS, ReferralStatus
-from peacehub.referrals.services import appointment_before_referral
+from peacehub.referrals.services import (
+    appointment_before_referral,
+    appointment_not_yet,
+    reject_appointment_too_far,
+)
 from peacehub.services.models import Service
 
 
@@ -97,4 +102,11 @@ class StepForm(forms.Form):
             self.add_error("first_appointment_at", appointment_before_referral(self.referral))
         elif moment and moment < timezone.now() - datetime.timedelta(days=365):
             self.add_error("first_appointment_at", _("Check the date of the appointment."))
+        else:
+            try:
+                reject_appointment_too_far(moment)
+            except ValidationError as error:
+                self.add_error("first_appointment_at", error)
+        if status and (not_yet := appointment_not_yet(self.referral, status)) is not None:
+            self.add_error("status", not_yet)
         return cleaned

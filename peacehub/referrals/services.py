@@ -16,7 +16,7 @@ from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.cases.domains import Domain
-from peacehub.dates import CLOCK_SKEW
+from peacehub.dates import CLOCK_SKEW, reject_after, years_ahead
 from peacehub.notifications.services import notify
 from peacehub.people.models import Consent, ConsentKind
 from peacehub.referrals.access import Side
@@ -140,6 +140,32 @@ def appointment_before_referral(referral: Referral) -> str:
     }
 
 
+def reject_appointment_too_far(moment: datetime.datetime | None, field=None) -> None:
+    reject_after(
+        moment,
+        years_ahead(1, timezone.now()) + CLOCK_SKEW,
+        _("A first appointment cannot be more than a year ahead."),
+        field,
+    )
+
+
+# Steps that say the person was seen: not before the first appointment's time.
+AFTER_THE_APPOINTMENT = (ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED)
+
+
+def appointment_not_yet(referral: Referral, to_status: str) -> str | None:
+    """Why the referral cannot take this step yet, or None: a person is in service
+    (or done) only once the first appointment recorded has come."""
+    moment = referral.first_appointment_at
+    if to_status not in AFTER_THE_APPOINTMENT or moment is None:
+        return None
+    if moment <= timezone.now() + CLOCK_SKEW:
+        return None
+    return _("The first appointment (%(moment)s) has not happened yet.") % {
+        "moment": date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    }
+
+
 @transaction.atomic
 def referral_step(
     *,
@@ -169,7 +195,10 @@ def referral_step(
             raise ValidationError(_("Give the date and time of the first appointment."))
         if first_appointment_at < referral.created_at - CLOCK_SKEW:
             raise ValidationError({"first_appointment_at": appointment_before_referral(referral)})
+        reject_appointment_too_far(first_appointment_at, "first_appointment_at")
         referral.first_appointment_at = first_appointment_at
+    if (not_yet := appointment_not_yet(referral, to_status)) is not None:
+        raise ValidationError({"status": not_yet})
     organization = (
         referral.receiving_organization_id
         if side == Side.RECEIVER

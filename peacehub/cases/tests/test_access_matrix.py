@@ -2,6 +2,8 @@
 role, in the record's own organization and in another one — and the receiving side
 of a referral. Expectations are written from the design, not from the role table."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -16,6 +18,8 @@ from peacehub.people.tests.factories import ConsentFactory, PersonFactory
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
 pytestmark = pytest.mark.django_db
+# A goal's target date within the five years a plan looks ahead.
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 
 CASE_TEAM = {Role.CASE_MANAGER, Role.VICTIM_ADVOCATE, Role.SUPERVISOR}
 NOTE_WRITERS = {
@@ -98,7 +102,7 @@ URLS = {
     "goal_add": (
         "post",
         lambda w: reverse("cases:goal_add", args=[w["case"].pk]),
-        {"domain": "education", "description": "GED", "target_date": "2099-01-01"},
+        {"domain": "education", "description": "GED", "target_date": NEXT_YEAR},
         owned(CASE_TEAM, 302),
     ),
     "goal_progress": (

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import member
@@ -23,6 +24,7 @@ from peacehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+IN_SIX_YEARS = (datetime.date.today() + datetime.timedelta(days=6 * 366)).isoformat()
 
 
 @pytest.fixture
@@ -77,7 +79,133 @@ def test_one_open_case_per_person(client_for, carmen, case, person_a):
     assert Case.objects.count() == 1
 
 
+def _open(client, person, case_manager, **data):
+    return client.post(
+        reverse("cases:open", args=[person.pk]),
+        {"case_manager": case_manager.memberships.get().pk, **data},
+    )
+
+
+def test_an_older_paper_case_opens_on_its_own_day_and_takes_its_intake(
+    client_for, carmen, person_a
+):
+    client = client_for(carmen)
+    opened_on = TODAY() - datetime.timedelta(days=200)
+    response = _open(client, person_a, carmen, opened_on=opened_on.isoformat())
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.opened_on == opened_on
+    page = client.get(
+        reverse("cases:open", args=[PersonFactory(organization=case.organization).pk])
+    )
+    assert page.context["form"]["opened_on"].value() == TODAY()
+
+    client.post(
+        reverse("cases:intake", args=[case.pk]),
+        {
+            "intake_on": (opened_on + datetime.timedelta(days=3)).isoformat(),
+            "referred_by": "self",
+            "reasons": "A job",
+        },
+    )
+    assert Intake.objects.get().intake_on == opened_on + datetime.timedelta(days=3)
+
+
+def test_a_case_opens_today_when_no_day_is_given(client_for, carmen, person_a):
+    assert _open(client_for(carmen), person_a, carmen, opened_on="").status_code == 302
+    assert Case.objects.get().opened_on == TODAY()
+
+
+@pytest.mark.parametrize(
+    "opened_on, message",
+    [
+        ("TOMORROW", "A case cannot be opened in the future."),
+        ("1999-12-31", "This date is too far in the past: check the year."),
+        ("someday", "Enter a valid date."),
+    ],
+)
+def test_a_case_cannot_open_in_the_future_or_last_century(
+    client_for, carmen, person_a, opened_on, message
+):
+    if opened_on == "TOMORROW":
+        opened_on = (TODAY() + datetime.timedelta(days=1)).isoformat()
+    response = _open(client_for(carmen), person_a, carmen, opened_on=opened_on)
+    assert response.status_code == 400
+    assert response.context["form"].errors["opened_on"] == [message]
+    assert not Case.objects.exists()
+    person_a.refresh_from_db()
+    assert person_a.status != Status.CASE_MANAGEMENT
+
+
+def test_a_case_cannot_open_before_the_last_one_closed(client_for, carmen, person_a):
+    closed_on = TODAY() - datetime.timedelta(days=30)
+    CaseFactory(
+        person=person_a,
+        case_manager=carmen,
+        opened_on=closed_on - datetime.timedelta(days=100),
+        closed_on=closed_on,
+    )
+    response = _open(
+        client_for(carmen),
+        person_a,
+        carmen,
+        opened_on=(closed_on - datetime.timedelta(days=1)).isoformat(),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["opened_on"] == [
+        "A case cannot be opened before the participant's last case closed "
+        f"({date_format(closed_on, 'SHORT_DATE_FORMAT')})."
+    ]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("intake_on", ["BEFORE_OPENED", "1901-05-01"])
+def test_an_intake_before_the_case_was_opened_is_refused(client_for, carmen, case, intake_on):
+    case.opened_on = TODAY() - datetime.timedelta(days=10)
+    case.save(update_fields=["opened_on"])
+    if intake_on == "BEFORE_OPENED":
+        intake_on = (TODAY() - datetime.timedelta(days=11)).isoformat()
+    response = client_for(carmen).post(
+        reverse("cases:intake", args=[case.pk]),
+        {"intake_on": intake_on, "referred_by": "self", "reasons": "A job"},
+    )
+    assert response.status_code == 400
+    opened = date_format(case.opened_on, "SHORT_DATE_FORMAT")
+    assert response.context["form"].errors["intake_on"] == [
+        f"The intake cannot come before the case was opened ({opened})."
+    ]
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize("assessed_on", ["BEFORE_OPENED", "1901-05-01"])
+def test_an_assessment_before_the_case_was_opened_is_refused(client_for, carmen, case, assessed_on):
+    case.opened_on = TODAY() - datetime.timedelta(days=10)
+    case.save(update_fields=["opened_on"])
+    if assessed_on == "BEFORE_OPENED":
+        assessed_on = (TODAY() - datetime.timedelta(days=11)).isoformat()
+    response = client_for(carmen).post(
+        reverse("cases:assessment_new", args=[case.pk]), {**_ratings(), "assessed_on": assessed_on}
+    )
+    assert response.status_code == 400
+    opened = date_format(case.opened_on, "SHORT_DATE_FORMAT")
+    assert response.context["form"].errors["assessed_on"] == [
+        f"An assessment cannot come before the case was opened ({opened})."
+    ]
+    assert not Assessment.objects.exists()
+
+
+def test_an_assessment_on_the_day_the_case_opened_is_saved(client_for, carmen, case):
+    response = client_for(carmen).post(
+        reverse("cases:assessment_new", args=[case.pk]),
+        {**_ratings(), "assessed_on": case.opened_on.isoformat()},
+    )
+    assert response.status_code == 302
+    assert Assessment.objects.get().assessed_on == case.opened_on
+
+
 def test_an_assessment_rates_every_domain_and_the_chart_shows_the_change(client_for, carmen, case):
+    case.opened_on = TODAY() - datetime.timedelta(days=100)
+    case.save(update_fields=["opened_on"])
     client = client_for(carmen)
     earlier = _ratings(2)
     earlier["assessed_on"] = (TODAY() - datetime.timedelta(days=95)).isoformat()
@@ -182,6 +310,14 @@ def test_goals_with_target_dates_status_and_progress(client_for, carmen, case):
         (
             {"domain": "education", "description": "d" * 301, "target_date": "2030-01-01"},
             "at most 300",
+        ),
+        (
+            {"domain": "education", "description": "x", "target_date": "9999-12-30"},
+            "A target date cannot be more than five years ahead: check the year.",
+        ),
+        (
+            {"domain": "education", "description": "x", "target_date": IN_SIX_YEARS},
+            "A target date cannot be more than five years ahead: check the year.",
         ),
     ],
 )

@@ -102,7 +102,10 @@ def case_open(request: HttpRequest, person_id: UUID) -> HttpResponse:
         request,
         form,
         lambda data: services.case_open(
-            request=request, person=person, case_manager=data["case_manager"].user
+            request=request,
+            person=person,
+            case_manager=data["case_manager"].user,
+            opened_on=data["opened_on"],
         ),
         _("Case opened."),
     )
@@ -144,10 +147,14 @@ def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
         initial["intake_on"] = timezone.localdate()
         if introduction is not None:
             initial["referred_by"] = ReferredBy.OUTREACH
-    form = IntakeForm(request.POST or None, instance=existing, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.intake_record(request=request, case=case, data=form.cleaned_data)
-        messages.success(request, _("Intake saved."))
+    form = IntakeForm(request.POST or None, instance=existing, initial=initial, case=case)
+    saved = save_posted(
+        request,
+        form,
+        lambda data: services.intake_record(request=request, case=case, data=data),
+        _("Intake saved."),
+    )
+    if saved is not NOT_SAVED:
         return redirect("cases:assessment_new", case_id=case.pk)
     return TemplateResponse(
         request,
@@ -160,7 +167,7 @@ def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def assessment_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
     template = services.current_template()
-    form = AssessmentForm(request.POST or None, template=template)
+    form = AssessmentForm(request.POST or None, template=template, case=case)
     assessment = save_posted(
         request,
         form,
@@ -187,9 +194,13 @@ def assessment_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def goal_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
     form = GoalForm(request.POST)
-    if form.is_valid():
-        services.goal_add(request=request, case=case, data=form.cleaned_data)
-        messages.success(request, _("Goal added to the plan."))
+    saved = save_posted(
+        request,
+        form,
+        lambda data: services.goal_add(request=request, case=case, data=data),
+        _("Goal added to the plan."),
+    )
+    if saved is not NOT_SAVED:
         return redirect("cases:detail", case_id=case.pk)
     return _detail_with_errors(request, case, goal_form=form)
 

@@ -213,6 +213,10 @@ def test_referrals_follow_the_rules(seeded):
                 assert event.note
         if ReferralStatus.FIRST_APPOINTMENT in steps:
             assert referral.first_appointment_at is not None
+            # As referral_step() has it: within a year, and come before the service.
+            assert referral.first_appointment_at < timezone.now() + datetime.timedelta(days=365)
+            if referral.status in (ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED):
+                assert referral.first_appointment_at < timezone.now()
         if consent.revoked_at is not None:
             assert consent.revoked_at > events[-1].at
     revoked = referrals.filter(consent__revoked_at__isnull=False).count()

@@ -60,6 +60,9 @@ def test_a_contact_with_a_family_member_needs_no_person_record(client_for, alice
     assert contact.topics == ["family", "safety"]
 
 
+IN_TWO_YEARS = (datetime.date.today() + datetime.timedelta(days=2 * 365)).isoformat()
+
+
 def _post(client, **changes):
     data = {
         "contact_type": "street",
@@ -83,6 +86,21 @@ def _post(client, **changes):
         ({"non_participant": "family", "minutes": "-5"}, "minutes", "greater than or equal to 1"),
         ({"non_participant": "family", "note": "x" * 501}, "note", "at most 500"),
         ({"non_participant": "family", "follow_up_by": "2001-01-01"}, "follow_up_by", "past"),
+        (
+            {"non_participant": "family", "occurred_at": "1902-06-01T10:00"},
+            "occurred_at",
+            "This date is too far in the past: check the year.",
+        ),
+        (
+            {"non_participant": "family", "follow_up_by": "9999-12-30"},
+            "follow_up_by",
+            "A follow-up date cannot be more than a year ahead.",
+        ),
+        (
+            {"non_participant": "family", "follow_up_by": IN_TWO_YEARS},
+            "follow_up_by",
+            "A follow-up date cannot be more than a year ahead.",
+        ),
     ],
 )
 def test_bad_contacts_are_refused_and_nothing_saved(client_for, alice, changes, field, message):
@@ -91,6 +109,23 @@ def test_bad_contacts_are_refused_and_nothing_saved(client_for, alice, changes, 
     errors = response.context["form"].errors[field]
     assert any(message in e for e in errors), errors
     assert not Contact.objects.exists()
+
+
+def test_a_follow_up_up_to_a_year_ahead_is_kept(client_for, alice):
+    in_a_year = timezone.localdate() + datetime.timedelta(days=365)
+    response = _post(
+        client_for(alice), non_participant="family", follow_up_by=in_a_year.isoformat()
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get().follow_up_by == in_a_year
+
+
+def test_a_topic_ticked_twice_is_stored_once(client_for, alice):
+    response = _post(
+        client_for(alice), non_participant="family", topics=["housing", "safety", "housing"]
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get().topics == ["housing", "safety"]
 
 
 def test_another_organizations_participant_cannot_be_logged(client_for, alice, person_b):

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from peacehub.outreach.models import (
     ResponseAction,
     ResponseState,
 )
+from peacehub.outreach.services import incident_report
 from peacehub.outreach.tests.factories import always_on_duty, area
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +187,34 @@ def test_bad_incidents_are_refused_and_nothing_saved(client_for, alice, changes,
     response = _report(client_for(alice), **changes)
     assert response.status_code == 400
     assert any(message in e for e in response.context["form"].errors[field])
+    assert not Incident.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_an_incident_in_1900_is_refused_and_alerts_no_one(client_for, alice, org_a):
+    always_on_duty(alice, org_a)  # would be alerted by an incident in Englewood
+    response = _report(client_for(alice), occurred_at="1900-06-01T22:40")
+    assert response.status_code == 400
+    assert response.context["form"].errors["occurred_at"] == [
+        "This date is too far in the past: check the year."
+    ]
+    assert not Incident.objects.exists()
+    assert not IncidentResponse.objects.exists()
+    assert not Notification.objects.exists()
+    # The service refuses it too, whoever calls it.
+    request = RequestFactory().post("/")
+    request.user = alice
+    with pytest.raises(ValidationError, match="too far in the past"):
+        incident_report(
+            request=request,
+            organization=org_a,
+            data={
+                "kind": "nonfatal_shooting",
+                "occurred_at": timezone.make_aware(datetime.datetime(1900, 6, 1, 22, 40)),
+                "community_area": area(68),
+                "source": "hospital",
+            },
+        )
     assert not Incident.objects.exists()
     assert not Notification.objects.exists()
 

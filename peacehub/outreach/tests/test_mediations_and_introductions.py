@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import member
@@ -292,6 +293,101 @@ def test_a_session_on_the_day_the_mediation_opened_is_recorded(client_for, alice
     )
     assert response.status_code == 302
     assert MediationSession.objects.get().held_on == days_ago(30)
+
+
+def _close(client, conflict, closed_on: datetime.date):
+    return client.post(
+        reverse("outreach:conflict_close", args=[conflict.pk]), {"closed_on": closed_on.isoformat()}
+    )
+
+
+def test_a_mediation_cannot_close_before_its_last_session(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    MediationSession.objects.create(conflict=conflict, held_on=days_ago(20), facilitator=alice)
+    MediationSession.objects.create(conflict=conflict, held_on=days_ago(10), facilitator=alice)
+    response = _close(client_for(alice), conflict, days_ago(15))
+    assert response.status_code == 400
+    last = date_format(days_ago(10), "SHORT_DATE_FORMAT")
+    assert response.context["close_form"].errors["closed_on"] == [
+        f"A mediation cannot close before its last session ({last})."
+    ]
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+
+
+def test_a_mediation_cannot_close_before_its_last_agreement(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    MediationSession.objects.create(conflict=conflict, held_on=days_ago(20), facilitator=alice)
+    Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(8))
+    response = _close(client_for(alice), conflict, days_ago(9))
+    assert response.status_code == 400
+    last = date_format(days_ago(8), "SHORT_DATE_FORMAT")
+    assert f"A mediation cannot close before its last agreement ({last})." in (
+        response.content.decode()
+    )
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+
+
+def test_a_mediation_cannot_close_before_the_last_change_to_an_agreement(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    client = client_for(alice)
+    client.post(
+        reverse("outreach:agreement_add", args=[conflict.pk]),
+        {"kind": "peace", "made_on": days_ago(20).isoformat()},
+    )
+    client.post(
+        reverse("outreach:agreement_state", args=[conflict.pk, Agreement.objects.get().pk]),
+        {"state": "strained", "changed_on": days_ago(5).isoformat()},
+    )
+    response = _close(client, conflict, days_ago(6))
+    assert response.status_code == 400
+    last = date_format(days_ago(5), "SHORT_DATE_FORMAT")
+    assert response.context["close_form"].errors["closed_on"] == [
+        f"A mediation cannot close before the last change to one of its agreements ({last})."
+    ]
+    conflict.refresh_from_db()
+    assert conflict.closed_on is None
+
+
+def test_a_mediation_closes_on_the_day_of_its_last_session(client_for, alice, org_a):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    MediationSession.objects.create(conflict=conflict, held_on=days_ago(10), facilitator=alice)
+    Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(12))
+    assert _close(client_for(alice), conflict, days_ago(10)).status_code == 302
+    conflict.refresh_from_db()
+    assert conflict.closed_on == days_ago(10)
+
+
+def test_a_mediation_opened_in_1901_is_refused(client_for, alice):
+    response = client_for(alice).post(
+        reverse("outreach:conflict_new"),
+        {"label": "Conflict 14", "community_area": area(68).pk, "opened_on": "1901-03-01"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["opened_on"] == [
+        "This date is too far in the past: check the year."
+    ]
+    assert not Conflict.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("mediation_session_add", {"held_on": "1901-03-01"}),
+        ("agreement_add", {"kind": "peace", "made_on": "1901-03-01"}),
+    ],
+)
+def test_a_session_or_agreement_in_1901_is_refused_even_for_an_old_mediation(
+    client_for, alice, org_a, name, data
+):
+    # Recorded before mediations had to open in this century.
+    conflict = ConflictFactory(organization=org_a, opened_on=datetime.date(1900, 1, 1))
+    response = client_for(alice).post(reverse(f"outreach:{name}", args=[conflict.pk]), data)
+    assert response.status_code == 400
+    assert "This date is too far in the past: check the year." in response.content.decode()
+    assert not MediationSession.objects.exists()
+    assert not Agreement.objects.exists()
 
 
 def test_overdue_reviews_are_flagged_on_the_mediation_and_in_the_list(client_for, alice, org_a):

@@ -279,6 +279,11 @@ def test_a_second_active_enrollment_in_the_same_program_is_refused(client_for, w
     "data, field, message",
     [
         ({"enrolled_on": "2999-01-01"}, "enrolled_on", "cannot start in the future"),
+        (
+            {"enrolled_on": "1901-01-01"},
+            "enrolled_on",
+            "This date is too far in the past: check the year.",
+        ),
         ({"enrolled_on": "not a date"}, "enrolled_on", "Enter a valid date"),
         ({"enrolled_on": ""}, "enrolled_on", "required"),
         ({"enrolled_on": "2024-01-01", "referral_id": "nope"}, "referral_id", "valid UUID"),

@@ -129,6 +129,19 @@ def test_bad_milestones_save_nothing(client_for, wes, workforce, existing, data,
     assert WorkforceMilestone.objects.count() == before
 
 
+def test_a_milestone_in_1901_is_refused_even_on_an_enrollment_that_old(client_for, wes, person_a):
+    # Recorded before enrollments had to start in this century.
+    old = EnrollmentFactory(
+        person=person_a, program=Program.WORKFORCE, enrolled_on=datetime.date(1901, 1, 1)
+    )
+    response = add_milestone(client_for(wes), old, kind="ged", achieved_on="1901-06-01")
+    assert response.status_code == 400
+    assert response.context["milestone_form"].errors["achieved_on"] == [
+        "This date is too far in the past: check the year."
+    ]
+    assert not WorkforceMilestone.objects.exists()
+
+
 def test_the_same_skill_training_is_not_recorded_twice(client_for, wes, workforce):
     client = client_for(wes)
     data = {"kind": "skill_training", "achieved_on": iso(10), "industry": "plumbing"}

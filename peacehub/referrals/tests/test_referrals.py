@@ -3,9 +3,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from peacehub.notifications.models import Notification
 from peacehub.people.models import ConsentKind, ShareScope
@@ -43,6 +45,17 @@ def _step(client, referral, status, **data):
     return client.post(reverse("referrals:step", args=[referral.pk]), {"status": status, **data})
 
 
+def _days_pass(referral, days):
+    """As if ``days`` had passed: every moment of the referral that many days earlier."""
+    earlier = datetime.timedelta(days=days)
+    Referral.objects.filter(pk=referral.pk).update(
+        created_at=F("created_at") - earlier,
+        updated_at=F("updated_at") - earlier,
+        first_appointment_at=F("first_appointment_at") - earlier,
+    )
+    ReferralEvent.objects.filter(referral=referral).update(at=F("at") - earlier)
+
+
 def test_the_loop_closes_and_the_sender_sees_every_step(carmen, lena, person_a, service, consent):
     sender, receiver = Client(), Client()
     sender.force_login(carmen)
@@ -68,6 +81,7 @@ def test_the_loop_closes_and_the_sender_sees_every_step(carmen, lena, person_a, 
             "%Y-%m-%dT%H:%M"
         ),
     )
+    _days_pass(referral, 3)  # the person went to the appointment
     _step(receiver, referral, "in_service")
     _step(receiver, referral, "completed")
 
@@ -230,6 +244,111 @@ def test_a_first_appointment_before_the_referral_was_sent_is_refused(
             to_status="first_appointment",
             first_appointment_at=too_early,
         )
+
+
+def _accepted(client, referral):
+    for status in ("received", "accepted"):
+        _step(client, referral, status)
+
+
+def _at(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize("ahead", ["2098-05-04T10:00", "YEAR_AND_A_DAY"])
+def test_a_first_appointment_more_than_a_year_ahead_is_refused(
+    client_for, lena, person_a, service, consent, ahead
+):
+    if ahead == "YEAR_AND_A_DAY":
+        ahead = _at(timezone.now() + datetime.timedelta(days=367))
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    client = client_for(lena)
+    _accepted(client, referral)
+    before = ReferralEvent.objects.count()
+
+    response = _step(client, referral, "first_appointment", first_appointment_at=ahead)
+
+    assert response.status_code == 400
+    assert response.context["step_form"].errors["first_appointment_at"] == [
+        "A first appointment cannot be more than a year ahead."
+    ]
+    referral.refresh_from_db()
+    assert (referral.status, referral.first_appointment_at) == ("accepted", None)
+    assert ReferralEvent.objects.count() == before
+    with pytest.raises(ValidationError, match="more than a year ahead"):
+        referral_step(
+            request=RequestFactory().post("/"),
+            referral=referral,
+            side=Side.RECEIVER,
+            to_status="first_appointment",
+            first_appointment_at=timezone.now() + datetime.timedelta(days=367),
+        )
+
+
+def test_a_first_appointment_within_the_year_is_kept(client_for, lena, person_a, service, consent):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    client = client_for(lena)
+    _accepted(client, referral)
+    in_a_season = (timezone.localtime() + datetime.timedelta(days=90)).replace(
+        second=0, microsecond=0
+    )
+    response = _step(client, referral, "first_appointment", first_appointment_at=_at(in_a_season))
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.first_appointment_at == in_a_season
+
+
+@pytest.mark.parametrize(
+    "status, to_status", [("first_appointment", "in_service"), ("in_service", "completed")]
+)
+def test_no_service_before_the_first_appointment_has_happened(
+    client_for, lena, person_a, service, consent, status, to_status
+):
+    appointment = (timezone.localtime() + datetime.timedelta(days=2)).replace(
+        second=0, microsecond=0
+    )
+    referral = ReferralFactory(
+        person=person_a,
+        service=service,
+        consent=consent,
+        status=status,
+        first_appointment_at=appointment,
+    )
+    before = ReferralEvent.objects.count()
+
+    response = _step(client_for(lena), referral, to_status)
+
+    assert response.status_code == 400
+    when = date_format(appointment, "SHORT_DATETIME_FORMAT")
+    assert response.context["step_form"].errors["status"] == [
+        f"The first appointment ({when}) has not happened yet."
+    ]
+    referral.refresh_from_db()
+    assert referral.status == status
+    assert ReferralEvent.objects.count() == before
+    with pytest.raises(ValidationError, match="has not happened yet"):
+        referral_step(
+            request=RequestFactory().post("/"),
+            referral=referral,
+            side=Side.RECEIVER,
+            to_status=to_status,
+        )
+
+
+def test_a_referral_waiting_for_its_first_appointment_can_still_close(
+    client_for, lena, person_a, service, consent
+):
+    referral = ReferralFactory(
+        person=person_a,
+        service=service,
+        consent=consent,
+        status="first_appointment",
+        first_appointment_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    response = _step(client_for(lena), referral, "closed", note="The person moved away")
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "closed"
 
 
 def test_referral_states_agree_in_spanish(carmen, person_a, service, consent):
