@@ -1,13 +1,23 @@
-"""What every API router shares: token authentication and role checks, the error
-shape, form errors as field errors, pages."""
+"""What every API router shares: token authentication and role checks, what a client
+may send (InputSchema, Day, Moment, choice), the error shape, form errors as field
+errors, pages."""
+
+import datetime
+import re
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import TextChoices
 from django.http import HttpRequest
+from django.urls import register_converter
+from django.urls.converters import UUIDConverter
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja import Status as Reply
 from ninja.security import HttpBearer
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
@@ -81,3 +91,74 @@ def form_payload(payload: Schema) -> dict:
         field: ("" if value is None else value)
         for field, value in payload.dict(exclude_unset=True).items()
     }
+
+
+class InputSchema(Schema):
+    """What a client sends. A field the operation does not take is refused, not
+    dropped: a misspelled "legal_firstname" or a "status" sent where only a form may
+    change it would otherwise be lost without a word."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Dates go to the same forms as the pages', which read the active language's formats
+# ("03/04/2001" is 4 March in English, 3 April in Spanish). A client's dates are ISO
+# 8601 only, whatever its Accept-Language.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?"
+)
+
+
+def _iso_day(value: str) -> str:
+    try:
+        if _ISO_DAY.fullmatch(value):
+            datetime.date.fromisoformat(value)
+            return value
+    except ValueError:
+        pass
+    raise PydanticCustomError("iso_day", "a date as YYYY-MM-DD")
+
+
+def _iso_moment(value: str) -> str:
+    try:
+        if _ISO_MOMENT.fullmatch(value):
+            datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return value
+    except ValueError:
+        pass
+    raise PydanticCustomError("iso_moment", "a date and time as YYYY-MM-DDTHH:MM")
+
+
+Day = Annotated[
+    str,
+    AfterValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date", "example": "2026-11-20"}),
+]
+Moment = Annotated[
+    str,
+    AfterValidator(_iso_moment),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "example": "2026-11-20T22:40",
+            "description": "ISO 8601; without an offset, in the coalition's time zone.",
+        }
+    ),
+]
+
+
+def choice(choices: type[TextChoices]):
+    """A field that takes one of a model's choices, listed in the schema."""
+    return Literal[tuple(choices.values)]
+
+
+class AnyCaseUUIDConverter(UUIDConverter):
+    """Record ids in API paths: a UUID in either case, as clients print them (Django's
+    uuid converter takes lower case only, and an upper-case id found no operation)."""
+
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+register_converter(AnyCaseUUIDConverter, "id")

@@ -19,3 +19,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("operators/", admin.site.urls),
 ]
+
+handler404 = "peacehub.api.page_not_found"

@@ -7,18 +7,29 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, form_payload, invalid, page_of, role_required
+from peacehub.api_helpers import (
+    Day,
+    ErrorOut,
+    InputSchema,
+    choice,
+    form_payload,
+    invalid,
+    page_of,
+    role_required,
+)
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases import services
 from peacehub.cases.access import cases_visible_to, get_case_for_user
+from peacehub.cases.domains import Domain
 from peacehub.cases.forms import AssessmentForm, CaseOpenForm, GoalForm, GoalProgressForm
-from peacehub.cases.models import Goal
+from peacehub.cases.models import Goal, GoalStatus
 from peacehub.people.access import get_person_for_user
 
 router = Router(tags=["cases"])
@@ -62,25 +73,25 @@ class CasePage(Schema):
     results: list[CaseOut]
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     person: UUID
     case_manager: UUID | None = None
 
 
-class AssessmentIn(Schema):
-    assessed_on: str
+class AssessmentIn(InputSchema):
+    assessed_on: Day
     ratings: dict[str, int]
     notes: dict[str, str] = {}
 
 
-class GoalIn(Schema):
-    domain: str | None = None
+class GoalIn(InputSchema):
+    domain: choice(Domain) | None = None
     description: str | None = None
-    target_date: str | None = None
+    target_date: Day | None = None
 
 
-class ProgressIn(Schema):
-    status: str | None = None
+class ProgressIn(InputSchema):
+    status: choice(GoalStatus) | None = None
     note: str | None = None
 
 
@@ -92,6 +103,20 @@ def _goal_out(goal) -> dict:
         "target_date": goal.target_date,
         "status": goal.status,
     }
+
+
+def _errors_as_sent(errors) -> dict:
+    """The form's "housing-rating" and "housing-note" as the payload's "ratings.housing"
+    and "notes.housing"."""
+    named = {}
+    for field, messages in errors.items():
+        key, _dash, part = field.rpartition("-")
+        if part == "rating":
+            field = f"ratings.{key}"
+        elif part == "note":
+            field = f"notes.{key}"
+        named[field] = messages
+    return named
 
 
 def _case_out(case, detail: bool = False) -> dict:
@@ -132,7 +157,7 @@ def case_list(request: HttpRequest, mine: bool = False, page: int = 1):
     return Reply(200, {**numbers, "results": [_case_out(c) for c in shown]})
 
 
-@router.get("/cases/{uuid:case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/cases/{id:case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut})
 def case_read(request: HttpRequest, case_id: UUID):
     case = get_case_for_user(request.user, case_id)
     audit_request(request, AuditAction.VIEW, case)
@@ -149,6 +174,10 @@ def case_create(request: HttpRequest, payload: CaseIn):
             .values_list("pk", flat=True)
             .first()
         )
+        if membership_id is None:
+            return invalid(
+                {"case_manager": [_("Choose a case manager of the participant's organization.")]}
+            )
     else:
         membership_id = (
             person.organization.memberships.filter(user=request.user)
@@ -168,19 +197,28 @@ def case_create(request: HttpRequest, payload: CaseIn):
 
 
 @router.post(
-    "/cases/{uuid:case_id}/assessments",
+    "/cases/{id:case_id}/assessments",
     response={201: AssessmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def assessment_create(request: HttpRequest, case_id: UUID, payload: AssessmentIn):
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
     template = services.current_template()
+    keys = template.domain_keys()
+    unknown = {
+        f"{part}.{key}": [_("This assessment has no such domain.")]
+        for part, given in (("ratings", payload.ratings), ("notes", payload.notes))
+        for key in given
+        if key not in keys
+    }
+    if unknown:
+        return invalid(unknown)
     data = {"assessed_on": payload.assessed_on}
-    for key in template.domain_keys():
+    for key in keys:
         data[f"{key}-rating"] = payload.ratings.get(key, "")
         data[f"{key}-note"] = payload.notes.get(key, "")
-    form = AssessmentForm(data, template=template)
+    form = AssessmentForm(data, template=template, case=case)
     if not form.is_valid():
-        return invalid(form.errors)
+        return invalid(_errors_as_sent(form.errors))
     assessment = services.assessment_record(
         request=request,
         case=case,
@@ -200,7 +238,7 @@ def assessment_create(request: HttpRequest, case_id: UUID, payload: AssessmentIn
 
 
 @router.post(
-    "/cases/{uuid:case_id}/goals",
+    "/cases/{id:case_id}/goals",
     response={201: GoalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def goal_create(request: HttpRequest, case_id: UUID, payload: GoalIn):
@@ -214,7 +252,7 @@ def goal_create(request: HttpRequest, case_id: UUID, payload: GoalIn):
 
 
 @router.patch(
-    "/goals/{uuid:goal_id}", response={200: GoalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/goals/{id:goal_id}", response={200: GoalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
 def goal_update(request: HttpRequest, goal_id: UUID, payload: ProgressIn):
     goal = get_object_or_404(Goal, pk=goal_id)

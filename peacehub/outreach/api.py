@@ -12,7 +12,17 @@ from ninja import Router, Schema
 from ninja import Status as Reply
 
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, form_payload, invalid, page_of, role_required
+from peacehub.api_helpers import (
+    Day,
+    ErrorOut,
+    InputSchema,
+    Moment,
+    choice,
+    form_payload,
+    invalid,
+    page_of,
+    role_required,
+)
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.forms import NOT_SAVED, save_valid
@@ -36,21 +46,30 @@ from peacehub.outreach.forms import (
     ResponseActionForm,
     SessionForm,
 )
+from peacehub.outreach.models import (
+    ContactType,
+    IncidentKind,
+    IncidentSource,
+    NonParticipant,
+    ResponseActionKind,
+    ResponseState,
+    Topic,
+)
 from peacehub.outreach.views.common import acting_organization, workable_people
 
 router = Router(tags=["outreach"])
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     person: UUID | None = None
-    non_participant: str | None = None
-    contact_type: str | None = None
-    occurred_at: str | None = None
+    non_participant: choice(NonParticipant) | None = None
+    contact_type: choice(ContactType) | None = None
+    occurred_at: Moment | None = None
     community_area: int | None = None
     minutes: int | None = None
-    topics: list[str] | None = None
+    topics: list[choice(Topic)] | None = None
     note: str | None = None
-    follow_up_by: str | None = None
+    follow_up_by: Day | None = None
 
 
 class ContactOut(Schema):
@@ -75,12 +94,12 @@ class ContactPage(Schema):
     results: list[ContactOut]
 
 
-class IncidentIn(Schema):
-    kind: str | None = None
-    occurred_at: str | None = None
+class IncidentIn(InputSchema):
+    kind: choice(IncidentKind) | None = None
+    occurred_at: Moment | None = None
     community_area: int | None = None
     block: str | None = None
-    source: str | None = None
+    source: choice(IncidentSource) | None = None
     summary: str | None = None
 
 
@@ -123,12 +142,12 @@ class IncidentPage(Schema):
     results: list[IncidentOut]
 
 
-class StepIn(Schema):
-    state: str
+class StepIn(InputSchema):
+    state: choice(ResponseState)
 
 
-class ActionIn(Schema):
-    kind: str | None = None
+class ActionIn(InputSchema):
+    kind: choice(ResponseActionKind) | None = None
     note: str | None = None
 
 
@@ -139,10 +158,10 @@ class ActionOut(Schema):
     occurred_at: datetime.datetime
 
 
-class ConflictIn(Schema):
+class ConflictIn(InputSchema):
     label: str | None = None
     community_area: int | None = None
-    opened_on: str | None = None
+    opened_on: Day | None = None
 
 
 class PartyOut(Schema):
@@ -169,12 +188,12 @@ class ConflictOut(Schema):
     agreements: list[AgreementOut] = []
 
 
-class ConflictCloseIn(Schema):
-    closed_on: str | None = None
+class ConflictCloseIn(InputSchema):
+    closed_on: Day | None = None
 
 
-class SessionIn(Schema):
-    held_on: str | None = None
+class SessionIn(InputSchema):
+    held_on: Day | None = None
     note: str | None = None
 
 
@@ -339,7 +358,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn):
 
 
 @router.get(
-    "/incidents/{uuid:incident_id}", response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut}
+    "/incidents/{id:incident_id}", response={200: IncidentOut, 403: ErrorOut, 404: ErrorOut}
 )
 def incident_read(request: HttpRequest, incident_id: UUID):
     incident = get_incident_for_user(request.user, incident_id)
@@ -347,7 +366,7 @@ def incident_read(request: HttpRequest, incident_id: UUID):
 
 
 @router.post(
-    "/responses/{uuid:response_id}/steps",
+    "/responses/{id:response_id}/steps",
     response={200: ResponseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def response_step(request: HttpRequest, response_id: UUID, payload: StepIn):
@@ -362,7 +381,7 @@ def response_step(request: HttpRequest, response_id: UUID, payload: StepIn):
 
 
 @router.post(
-    "/responses/{uuid:response_id}/actions",
+    "/responses/{id:response_id}/actions",
     response={201: ActionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def response_action(request: HttpRequest, response_id: UUID, payload: ActionIn):
@@ -447,7 +466,7 @@ def conflict_create(request: HttpRequest, payload: ConflictIn):
 
 
 @router.get(
-    "/mediations/{uuid:conflict_id}", response={200: ConflictOut, 403: ErrorOut, 404: ErrorOut}
+    "/mediations/{id:conflict_id}", response={200: ConflictOut, 403: ErrorOut, 404: ErrorOut}
 )
 def conflict_read(request: HttpRequest, conflict_id: UUID):
     conflict = get_conflict_for_user(request.user, conflict_id)
@@ -456,7 +475,7 @@ def conflict_read(request: HttpRequest, conflict_id: UUID):
 
 
 @router.post(
-    "/mediations/{uuid:conflict_id}/close",
+    "/mediations/{id:conflict_id}/close",
     response={200: ConflictOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def conflict_close(request: HttpRequest, conflict_id: UUID, payload: ConflictCloseIn):
@@ -473,7 +492,7 @@ def conflict_close(request: HttpRequest, conflict_id: UUID, payload: ConflictClo
 
 
 @router.post(
-    "/mediations/{uuid:conflict_id}/reopen",
+    "/mediations/{id:conflict_id}/reopen",
     response={200: ConflictOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def conflict_reopen(request: HttpRequest, conflict_id: UUID):
@@ -486,7 +505,7 @@ def conflict_reopen(request: HttpRequest, conflict_id: UUID):
 
 
 @router.post(
-    "/mediations/{uuid:conflict_id}/sessions",
+    "/mediations/{id:conflict_id}/sessions",
     response={201: SessionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def mediation_session_add(request: HttpRequest, conflict_id: UUID, payload: SessionIn):

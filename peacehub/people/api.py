@@ -1,7 +1,11 @@
+import datetime
 from datetime import date
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
@@ -9,7 +13,7 @@ from ninja import Status as Reply
 
 from peacehub.accounts.access import organizations_with
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, invalid, page_of, role_required
+from peacehub.api_helpers import Day, ErrorOut, InputSchema, choice, invalid, page_of, role_required
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.geo.models import CommunityArea
@@ -20,14 +24,22 @@ from peacehub.people.access import (
     fields_for_owner,
     get_person_for_user,
 )
-from peacehub.people.forms import PersonForm
-from peacehub.people.models import Person, Status
+from peacehub.people.forms import ConsentForm, ConsentRevokeForm, PersonForm
+from peacehub.people.models import (
+    Consent,
+    ConsentKind,
+    Gender,
+    Language,
+    Person,
+    ShareScope,
+    Status,
+)
 from peacehub.people.search import people_matching
 
 router = Router(tags=["people"])
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     """Fields a client may send. Values are validated by the same form as the web page,
     so every message is the one a person sees there, in their language."""
 
@@ -36,10 +48,10 @@ class PersonIn(Schema):
     legal_last_name: str | None = None
     preferred_name: str | None = None
     nicknames: str | None = None
-    date_of_birth: str | None = None
+    date_of_birth: Day | None = None
     estimated_birth_year: int | None = None
-    gender: str | None = None
-    preferred_language: str | None = None
+    gender: choice(Gender) | None = None
+    preferred_language: choice(Language) | None = None
     phone: str | None = None
     community_area: int | None = None
 
@@ -130,15 +142,19 @@ def _form_data(payload: PersonIn, person: Person | None = None) -> dict:
 
 @router.get(
     "",
-    response={200: PersonPage, 403: ErrorOut},
+    response={200: PersonPage, 400: ErrorOut, 403: ErrorOut},
     auth=role_required(Permission.VIEW_PEOPLE, gettext_lazy("Your role cannot see participants.")),
 )
 def person_list(request: HttpRequest, q: str = "", status: str = "", page: int = 1):
     """People of the caller's own organizations; q searches names, misspellings too."""
+    if status and status not in Status.values:
+        return invalid(
+            {"status": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Status.values)}]}
+        )
     people = Person.objects.visible_to(request.user).select_related(
         "organization", "community_area"
     )
-    if status in Status.values:
+    if status:
         people = people.filter(status=status)
     q = q.strip()[:100]
     if q:
@@ -157,7 +173,7 @@ def person_list(request: HttpRequest, q: str = "", status: str = "", page: int =
     return Reply(200, {**numbers, "results": results})
 
 
-@router.get("/{uuid:person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/{id:person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut})
 def person_read(request: HttpRequest, person_id: UUID):
     return Reply(200, _out(get_person_for_user(request, person_id)))
 
@@ -189,11 +205,12 @@ def person_create(request: HttpRequest, payload: PersonIn):
 
 
 @router.patch(
-    "/{uuid:person_id}", response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/{id:person_id}", response={200: PersonOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
 def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn):
     access = get_person_for_user(request, person_id, Permission.EDIT_PEOPLE, audit_action=None)
-    if "organization" in payload.dict(exclude_unset=True):
+    sent = payload.dict(exclude_unset=True)
+    if "organization" in sent and sent["organization"] != access.person.organization_id:
         return Reply(
             400,
             {
@@ -212,3 +229,121 @@ def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn):
         return invalid(form.errors)
     services.person_update(request=request, person=access.person, data=form.person_data())
     return Reply(200, _out(access))
+
+
+# --- Consents: what a referral needs, recorded and revoked as on the person's page ---
+
+
+class ConsentIn(InputSchema):
+    kind: choice(ConsentKind)
+    method: choice(Consent.Method)
+    given_on: Day | None = None
+    expires_on: Day | None = None
+    recipient: UUID | None = None
+    scope: list[choice(ShareScope)] = []
+
+
+class ConsentRevokeIn(InputSchema):
+    note: str = ""
+
+
+class ConsentOut(Schema):
+    id: UUID
+    kind: str
+    recipient: UUID | None
+    recipient_name: str | None
+    scope: list[str]
+    method: str
+    given_on: date
+    expires_on: date | None
+    revoked_at: datetime.datetime | None
+    current: bool
+
+
+def _consent_out(consent: Consent, today: date) -> dict:
+    recipient = consent.recipient
+    return {
+        "id": consent.pk,
+        "kind": consent.kind,
+        "recipient": recipient.pk if recipient else None,
+        "recipient_name": recipient.name if recipient else None,
+        "scope": consent.scope,
+        "method": consent.method,
+        "given_on": consent.given_on,
+        "expires_on": consent.expires_on,
+        "revoked_at": consent.revoked_at,
+        "current": consent.revoked_at is None
+        and consent.given_on <= today
+        and (consent.expires_on is None or consent.expires_on >= today),
+    }
+
+
+def _own_person(request, person_id: UUID, permission: Permission) -> Person:
+    """Consents are the owning organization's: through a share, there are none to see."""
+    access = get_person_for_user(request, person_id, permission)
+    if access.shared or not access.can_see(PersonField.CONSENTS):
+        raise Http404
+    return access.person
+
+
+@router.get(
+    "/{id:person_id}/consents", response={200: list[ConsentOut], 403: ErrorOut, 404: ErrorOut}
+)
+def consent_list(request: HttpRequest, person_id: UUID):
+    """Every consent of the person, current or not, newest first; a referral names a
+    current sharing consent by its id."""
+    person = _own_person(request, person_id, Permission.VIEW_PEOPLE)
+    today = timezone.localdate()
+    consents = person.consents.select_related("recipient").order_by("-given_on", "-recorded_at")
+    return Reply(200, [_consent_out(c, today) for c in consents])
+
+
+@router.post(
+    "/{id:person_id}/consents",
+    response={201: ConsentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def consent_create(request: HttpRequest, person_id: UUID, payload: ConsentIn):
+    person = _own_person(request, person_id, Permission.MANAGE_CONSENT)
+    sent = payload.dict(exclude_unset=True)
+    data = {
+        "kind": payload.kind,
+        "method": payload.method,
+        "given_on": sent.get("given_on") or timezone.localdate().isoformat(),
+        "expires_on": payload.expires_on or "",
+        "recipient": payload.recipient or "",
+        "scope": payload.scope,
+    }
+    form = ConsentForm(data, person=person)
+    if not form.is_valid():
+        return invalid(form.errors)
+    cleaned = form.cleaned_data
+    consent = services.consent_record(
+        request=request,
+        person=person,
+        kind=cleaned["kind"],
+        method=cleaned["method"],
+        given_on=cleaned["given_on"],
+        expires_on=cleaned.get("expires_on"),
+        recipient=cleaned.get("recipient"),
+        scope=cleaned.get("scope"),
+    )
+    return Reply(201, _consent_out(consent, timezone.localdate()))
+
+
+@router.post(
+    "/{id:person_id}/consents/{id:consent_id}/revoke",
+    response={200: ConsentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def consent_revoke(
+    request: HttpRequest, person_id: UUID, consent_id: UUID, payload: ConsentRevokeIn
+):
+    person = _own_person(request, person_id, Permission.MANAGE_CONSENT)
+    consent = get_object_or_404(person.consents.select_related("recipient"), pk=consent_id)
+    form = ConsentRevokeForm({"note": payload.note})
+    if not form.is_valid():
+        return invalid(form.errors)
+    try:
+        services.consent_revoke(request=request, consent=consent, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        return invalid({"__all__": error.messages})
+    return Reply(200, _consent_out(consent, timezone.localdate()))

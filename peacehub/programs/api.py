@@ -15,7 +15,17 @@ from ninja import Status as Reply
 
 from peacehub.accounts.access import has_permission, organization_ids_with
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of, role_required
+from peacehub.api_helpers import (
+    Day,
+    ErrorOut,
+    InputSchema,
+    choice,
+    forbidden,
+    form_payload,
+    invalid,
+    page_of,
+    role_required,
+)
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing
 from peacehub.forms import NOT_SAVED, save_valid
@@ -32,24 +42,24 @@ from peacehub.programs.access import (
     program_permission,
 )
 from peacehub.programs.forms import EnrollmentForm, MilestoneForm
-from peacehub.programs.models import Enrollment, EnrollmentStatus, Program
+from peacehub.programs.models import Enrollment, EnrollmentStatus, Industry, MilestoneKind, Program
 
 router = Router(tags=["programs"])
 
 
-class EnrollmentIn(Schema):
+class EnrollmentIn(InputSchema):
     # Strings, not UUIDs: a malformed id gets the form's answer, the same as a stranger's.
     person: str | None = None
     program: str | None = None
-    enrolled_on: str | None = None
+    enrolled_on: Day | None = None
     referral_id: str | None = None
     voluntary_confirmed: bool | None = None
 
 
-class MilestoneIn(Schema):
-    kind: str | None = None
-    achieved_on: str | None = None
-    industry: str | None = None
+class MilestoneIn(InputSchema):
+    kind: choice(MilestoneKind) | None = None
+    achieved_on: Day | None = None
+    industry: choice(Industry) | None = None
     employer: str | None = None
 
 
@@ -229,7 +239,7 @@ def enrollment_list(
 
 
 @router.get(
-    "/programs/enrollments/{uuid:enrollment_id}",
+    "/programs/enrollments/{id:enrollment_id}",
     response={200: EnrollmentDetailOut, 403: ErrorOut, 404: ErrorOut},
 )
 def enrollment_read(request: HttpRequest, enrollment_id: UUID):
@@ -268,7 +278,7 @@ def enrollment_create(request: HttpRequest, payload: EnrollmentIn):
 
 
 @router.post(
-    "/programs/enrollments/{uuid:enrollment_id}/milestones",
+    "/programs/enrollments/{id:enrollment_id}/milestones",
     response={201: MilestoneOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def milestone_create(request: HttpRequest, enrollment_id: UUID, payload: MilestoneIn):

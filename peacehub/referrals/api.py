@@ -2,6 +2,7 @@
 steps; through the same access rules and forms as the pages."""
 
 import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,16 @@ from ninja import Status as Reply
 
 from peacehub.accounts.access import has_permission
 from peacehub.accounts.roles import Permission
-from peacehub.api_helpers import ErrorOut, forbidden, form_payload, invalid, page_of
+from peacehub.api_helpers import (
+    ErrorOut,
+    InputSchema,
+    Moment,
+    choice,
+    forbidden,
+    form_payload,
+    invalid,
+    page_of,
+)
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases.access import cases_visible_to
@@ -26,6 +36,7 @@ from peacehub.referrals.access import (
     referrals_sent_by,
 )
 from peacehub.referrals.forms import ReferralForm, StepForm
+from peacehub.referrals.models import ReferralStatus
 
 router = Router(tags=["referrals"])
 
@@ -69,7 +80,7 @@ class ReferralPage(Schema):
     results: list[ReferralOut]
 
 
-class ReferralIn(Schema):
+class ReferralIn(InputSchema):
     person: UUID
     service: UUID | None = None
     consent: UUID | None = None
@@ -77,10 +88,10 @@ class ReferralIn(Schema):
     case: UUID | None = None
 
 
-class StepIn(Schema):
-    status: str | None = None
+class StepIn(InputSchema):
+    status: choice(ReferralStatus) | None = None
     note: str | None = None
-    first_appointment_at: str | None = None
+    first_appointment_at: Moment | None = None
 
 
 def _out(access: ReferralAccess, events: bool = True) -> dict:
@@ -116,7 +127,7 @@ def _out(access: ReferralAccess, events: bool = True) -> dict:
 
 
 @router.get("/referrals", response={200: ReferralPage, 403: ErrorOut})
-def referral_list(request: HttpRequest, side: str = "sent", page: int = 1):
+def referral_list(request: HttpRequest, side: Literal["sent", "received"] = "sent", page: int = 1):
     if side == "received":
         if not has_permission(request.user, Permission.RECEIVE_REFERRALS):
             return forbidden(_("Your role does not receive referrals."))
@@ -132,7 +143,7 @@ def referral_list(request: HttpRequest, side: str = "sent", page: int = 1):
     return Reply(200, {**numbers, "results": results})
 
 
-@router.get("/referrals/{uuid:referral_id}", response={200: ReferralOut, 404: ErrorOut})
+@router.get("/referrals/{id:referral_id}", response={200: ReferralOut, 404: ErrorOut})
 def referral_read(request: HttpRequest, referral_id: UUID):
     access = get_referral_for_user(request.user, referral_id)
     audit_request(
@@ -174,7 +185,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
 
 
 @router.post(
-    "/referrals/{uuid:referral_id}/steps", response={200: ReferralOut, 400: ErrorOut, 404: ErrorOut}
+    "/referrals/{id:referral_id}/steps", response={200: ReferralOut, 400: ErrorOut, 404: ErrorOut}
 )
 def referral_step(request: HttpRequest, referral_id: UUID, payload: StepIn):
     access = get_referral_for_user(request.user, referral_id)

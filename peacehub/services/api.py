@@ -84,7 +84,7 @@ def service_list(
 
 
 @router.get(
-    "/services/{uuid:service_id}",
+    "/services/{id:service_id}",
     response={200: HsdsServiceOut, 403: ErrorOut, 404: ErrorOut},
     exclude_none=True,
 )

@@ -190,7 +190,7 @@ def test_the_mediation_list_can_show_only_open_ones(api, org_a, org_b):
     [
         (-1, "A mediation cannot close in the future."),
         (31, "A mediation cannot close before it was opened"),
-        ("someday", "Enter a valid date."),
+        ("someday", "Enter a date as YYYY-MM-DD."),
     ],
 )
 def test_bad_closings_get_400_and_change_nothing(api, org_a, closed_on, message):
@@ -221,7 +221,7 @@ def test_record_a_session(api, org_a):
     [
         ("1999-01-01", None, "held_on", "A session cannot come before the mediation was opened"),
         ("TOMORROW", None, "held_on", "A session cannot be in the future."),
-        ("2020-13-01", None, "held_on", "Enter a valid date."),
+        ("2020-13-01", None, "held_on", "Enter a date as YYYY-MM-DD."),
         (None, 1, "__all__", "This mediation is closed. Reopen it to record more."),
     ],
 )

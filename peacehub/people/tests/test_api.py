@@ -57,10 +57,10 @@ def test_list_searches_misspelled_names(alice_api, person_a, person_b):
         ({**VALID, "community_area": 500}, "community_area", "Choose a community area"),
         ({**VALID, "legal_first_name": ""}, "legal_first_name", "This field is required"),
         ({**VALID, "legal_last_name": "b" * 300}, "legal_last_name", "at most 100 characters"),
-        ({**VALID, "date_of_birth": "yesterday"}, "date_of_birth", "Enter a valid date"),
-        ({**VALID, "gender": "robot"}, "gender", "Select a valid choice"),
-        ({**VALID, "estimated_birth_year": "abc"}, "estimated_birth_year", "not valid"),
-        ({**VALID, "community_area": ["a"]}, "community_area", "not valid"),
+        ({**VALID, "date_of_birth": "yesterday"}, "date_of_birth", "Enter a date as YYYY-MM-DD"),
+        ({**VALID, "gender": "robot"}, "gender", "Choose one of: woman, man"),
+        ({**VALID, "estimated_birth_year": "abc"}, "estimated_birth_year", "a whole number"),
+        ({**VALID, "community_area": ["a"]}, "community_area", "a whole number"),
     ],
 )
 def test_bad_payload_gets_400_with_field_errors_and_saves_nothing(

@@ -113,7 +113,7 @@ def test_restricted_fields_are_null_and_named_for_others(api_as, org_a, bob, per
         (
             {"person": "OURS", "program": "workforce", "enrolled_on": "soon"},
             "enrolled_on",
-            "Enter a valid date.",
+            "Enter a date as YYYY-MM-DD.",
         ),
         (
             {"person": "OURS", "program": "workforce", "referral_id": "x" * 5000},
