@@ -2,15 +2,25 @@ from django.conf import settings
 
 from peacehub.accounts.access import memberships_of, permissions_of
 from peacehub.accounts.roles import Permission
+from peacehub.http import path_on_this_site
+
+
+def _return_path(request) -> str:
+    """Where the language switch comes back to. A page shown in answer to a POST (a form
+    with errors) has an address that only takes POST: back to the page the form was on."""
+    if request.method == "GET":
+        return request.get_full_path()
+    return path_on_this_site(request, request.headers.get("Referer", "")) or "/"
 
 
 def navigation(request):
     """What the navigation shows: only what the user's roles may open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {}}
+        return {"nav": {}, "return_path": _return_path(request)}
     granted = permissions_of(user)
     return {
+        "return_path": _return_path(request),
         "nav": {
             "people": Permission.VIEW_PEOPLE in granted,
             "shared_people": Permission.VIEW_SHARED_PEOPLE in granted,

@@ -100,8 +100,12 @@ def _email_failed(notification: Notification, error: OSError) -> None:
     notification.save(update_fields=["email_error"])
 
 
-def notifications_mark_read(*, user, ids: list | None = None) -> int:
+def notifications_mark_read(*, user, ids: list | None = None, until=None) -> int:
+    """The user's unread notifications, or those of ``ids``, or those that came in by
+    ``until`` (what a page showed), become read."""
     unread = Notification.objects.for_user(user).unread()
     if ids is not None:
         unread = unread.filter(pk__in=ids)
+    if until is not None:
+        unread = unread.filter(created_at__lte=until)
     return unread.update(read_at=timezone.now())

@@ -14,7 +14,7 @@ from peacehub.audit.services import audit_listing
 from peacehub.cases.access import cases_visible_to
 from peacehub.cases.domains import Domain
 from peacehub.forms import NOT_SAVED, save_posted, status_of
-from peacehub.http import paginate, permission_required
+from peacehub.http import paginate, permission_required, uuid_or_none
 from peacehub.people.access import get_person_for_user
 from peacehub.programs.access import enrollments_visible_to, programs_of
 from peacehub.programs.models import SLUG_OF
@@ -32,7 +32,7 @@ from peacehub.referrals.models import OPEN_STATUSES, STALE_AFTER_DAYS, ReferralS
 def referral_new(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request, person_id, Permission.SEND_REFERRALS).person
     case = None
-    case_id = request.GET.get("case") or request.POST.get("case")
+    case_id = uuid_or_none(request.GET.get("case") or request.POST.get("case"))
     if case_id:
         case = cases_visible_to(request.user).filter(pk=case_id, person=person).first()
     need = request.GET.get("need", "")

@@ -40,7 +40,7 @@ ALERT = re.compile(r"^Non-fatal shooting in Englewood at \d\d:\d\d — open Peac
 
 
 def wait_for_messages(inbox, count: int, timeout: float = 10) -> list[Message]:
-    """The e-mails go out in the reporting request, after its commit; give the SMTP
+    """The e-mails go out once the report's response has been sent; give the SMTP
     server's own thread a moment to hand them over."""
     deadline = time.monotonic() + timeout
     while len(inbox.messages) < count and time.monotonic() < deadline:
@@ -224,10 +224,13 @@ def test_shooting_alert_response_and_supervision(
     )
     expect(row).to_have_count(1)
     recorded = IncidentResponse.objects.get(incident=incident, organization=org_b)
+    # Incidents; acknowledged and the median minutes; on scene and the median minutes.
     expect(row.get_by_role("cell")).to_have_text(
         [
             "1",
+            "1",
             str(recorded.minutes_to_acknowledge),
+            "1",
             str(recorded.minutes_to_scene),
         ]
     )

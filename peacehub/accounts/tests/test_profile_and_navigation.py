@@ -133,3 +133,29 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert smtp_inbox.messages == []
+
+
+def test_the_language_switch_on_a_page_shown_after_a_refused_form_goes_back_to_a_page(
+    client, carmen, person_a
+):
+    """The page with the form's errors has the address the form posted to, which takes
+    POST only: switching language there must lead back to the page, not to a 405."""
+    from peacehub.cases.tests.factories import CaseFactory
+
+    case = CaseFactory(person=person_a, case_manager=carmen)
+    client.force_login(carmen)
+    case_page = reverse("cases:detail", args=[case.pk])
+    refused = client.post(
+        reverse("cases:goal_add", args=[case.pk]),
+        {"domain": "housing", "description": "", "target_date": ""},
+        HTTP_REFERER="http://testserver" + case_page,
+    )
+    assert refused.status_code == 400
+    switch = re.search(r'<form class="language-switch"[^>]*>', refused.content.decode()).group(0)
+    assert "data-follow-address" not in switch
+    assert f'name="next" value="{case_page}"' in refused.content.decode()
+    assert client.get(reverse("cases:goal_add", args=[case.pk])).status_code == 405
+
+    search = reverse("people:list") + "?q=jam"
+    shown = client.get(search).content.decode()
+    assert f'name="next" value="{search}"' in shown

@@ -323,3 +323,21 @@ def test_a_name_typed_but_not_tapped_comes_back_with_its_matches(client_for, ali
     assert 'value="Jamal Washington"' in html
     assert 'hx-trigger="load, input changed' in html
     assert "Checked in" in html
+
+
+@pytest.mark.parametrize("persona", ["alice", "carmen", "bob"])
+def test_every_link_on_the_outreach_home_opens_for_whoever_sees_it(client_for, request, persona):
+    """A case manager logs contacts too, but neither reports incidents nor keeps duty:
+    the home page offers nobody a link that answers "Not allowed"."""
+    import re
+
+    user = request.getfixturevalue(persona)
+    client = client_for(user)
+    home = client.get(reverse("outreach:home"))
+    assert home.status_code == 200
+    links = set(
+        re.findall(r'href="(/(?:outreach|people|alerts|cases)/[^"?#]*)', home.content.decode())
+    )
+    assert links
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link

@@ -426,3 +426,18 @@ def test_a_stale_referral_with_a_revoked_consent_alerts_only_the_sender(
     call_command("flag_stale_referrals", stdout=__import__("io").StringIO())
     assert not Notification.objects.filter(recipient=lena).exists()
     assert Notification.objects.filter(recipient=carmen).count() == 1
+
+
+@pytest.mark.parametrize("case", ["abc", "12", "00000000-0000-0000-0000-00000000000"])
+def test_a_cut_off_case_id_in_the_referral_link_is_not_an_error_page(
+    client_for, carmen, person_a, service, consent, case
+):
+    client = client_for(carmen)
+    page = reverse("referrals:new", args=[person_a.pk]) + f"?case={case}"
+    assert client.get(page).status_code == 200
+    sent = client.post(
+        page,
+        {"service": service.pk, "consent": consent.pk, "reason": "Eviction hearing", "case": case},
+    )
+    assert sent.status_code == 302
+    assert Referral.objects.get().case is None

@@ -20,11 +20,32 @@ document.addEventListener("click", (event) => {
 });
 
 // The page's address changes with live searches (hx-push-url); switching language
-// must come back to the same search, not to the address the page loaded with.
+// must come back to the same search, not to the address the page loaded with. (A page
+// shown after a form with errors keeps the server's choice: its address takes POST only.)
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest(".language-switch");
+  const form = event.target.closest(".language-switch[data-follow-address]");
   if (form) {
     form.querySelector("input[name=next]").value = location.pathname + location.search;
+  }
+});
+
+// A second tap on Save while the first is on its way (a phone on a slow network)
+// would save twice: two incidents, and two alerts to everyone on shift. A form is
+// sent once; coming Back to the page makes it ready again.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method !== "post" || form.target || form.matches("[hx-post]")) {
+    return;
+  }
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+});
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-sent]")) {
+    delete form.dataset.sent;
   }
 });
 
