@@ -30,6 +30,7 @@ from peacehub.cases.access import cases_visible_to, get_case_for_user
 from peacehub.cases.domains import Domain
 from peacehub.cases.forms import AssessmentForm, CaseOpenForm, GoalForm, GoalProgressForm
 from peacehub.cases.models import Goal, GoalStatus
+from peacehub.forms import NOT_SAVED, save_valid
 from peacehub.people.access import get_person_for_user
 
 router = Router(tags=["cases"])
@@ -217,15 +218,19 @@ def assessment_create(request: HttpRequest, case_id: UUID, payload: AssessmentIn
         data[f"{key}-rating"] = payload.ratings.get(key, "")
         data[f"{key}-note"] = payload.notes.get(key, "")
     form = AssessmentForm(data, template=template, case=case)
-    if not form.is_valid():
-        return invalid(_errors_as_sent(form.errors))
-    assessment = services.assessment_record(
-        request=request,
-        case=case,
-        template=template,
-        assessed_on=form.cleaned_data["assessed_on"],
-        ratings=form.ratings(),
+    # The service's refusals (a case closed) come back as 400, as the form's do.
+    assessment = save_valid(
+        form,
+        lambda data: services.assessment_record(
+            request=request,
+            case=case,
+            template=template,
+            assessed_on=data["assessed_on"],
+            ratings=form.ratings(),
+        ),
     )
+    if assessment is NOT_SAVED:
+        return invalid(_errors_as_sent(form.errors))
     return Reply(
         201,
         {
@@ -244,11 +249,10 @@ def assessment_create(request: HttpRequest, case_id: UUID, payload: AssessmentIn
 def goal_create(request: HttpRequest, case_id: UUID, payload: GoalIn):
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
     form = GoalForm(form_payload(payload))
-    if not form.is_valid():
+    goal = save_valid(form, lambda data: services.goal_add(request=request, case=case, data=data))
+    if goal is NOT_SAVED:
         return invalid(form.errors)
-    return Reply(
-        201, _goal_out(services.goal_add(request=request, case=case, data=form.cleaned_data))
-    )
+    return Reply(201, _goal_out(goal))
 
 
 @router.patch(
@@ -258,8 +262,10 @@ def goal_update(request: HttpRequest, goal_id: UUID, payload: ProgressIn):
     goal = get_object_or_404(Goal, pk=goal_id)
     get_case_for_user(request.user, goal.case_id, Permission.MANAGE_CASES)
     form = GoalProgressForm(form_payload(payload))
-    if not form.is_valid():
+    progress = save_valid(
+        form, lambda data: services.goal_progress(request=request, goal=goal, **data)
+    )
+    if progress is NOT_SAVED:
         return invalid(form.errors)
-    services.goal_progress(request=request, goal=goal, **form.cleaned_data)
     goal.refresh_from_db()
     return Reply(200, _goal_out(goal))

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,6 +20,7 @@ from peacehub.cases.models import (
 from peacehub.cases.services import (
     ASSESSMENT_BEFORE_OPENING,
     CASE_OPENED_IN_THE_FUTURE,
+    DAY_AFTER_RELEASE,
     INTAKE_BEFORE_OPENING,
     reject_before_opening,
     reject_implausible_target,
@@ -90,6 +92,7 @@ class IntakeForm(forms.ModelForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["referred_by"].choices = [("", _("Choose…")), *Intake.referred_by.field.choices]
         self.case = case
 
     def clean_intake_on(self):
@@ -201,9 +204,15 @@ class ReentryPlanForm(forms.ModelForm):
         fields = ["facility", "expected_release_on", "released_on", "reunification_plan"]
         widgets = {"expected_release_on": DateInput(), "released_on": DateInput()}
 
+    def clean_expected_release_on(self):
+        day = self.cleaned_data["expected_release_on"]
+        reject_before(day)
+        return day
+
     def clean_released_on(self):
         day = self.cleaned_data.get("released_on")
         reject_future_day(day, _("A release date cannot be in the future."))
+        reject_before(day)
         return day
 
     def _post_clean(self):
@@ -221,6 +230,7 @@ class PreReleaseContactForm(forms.ModelForm):
     def clean_contacted_on(self):
         day = self.cleaned_data["contacted_on"]
         reject_future_day(day, _("A contact cannot be in the future."))
+        reject_before(day)
         return day
 
     def _post_clean(self):
@@ -228,15 +238,19 @@ class PreReleaseContactForm(forms.ModelForm):
 
 
 class ReentryServiceForm(forms.ModelForm):
+    # One rule, said the same way as help and as error, whatever the number typed (the
+    # model's field alone answered 0, -1 and 40000 with three other messages).
+    day_after_release = forms.IntegerField(
+        label=capfirst(ReentryService._meta.get_field("day_after_release").verbose_name),
+        min_value=1,
+        max_value=90,
+        help_text=_("From 1, the first day home, to 90."),
+        error_messages={"min_value": DAY_AFTER_RELEASE, "max_value": DAY_AFTER_RELEASE},
+    )
+
     class Meta:
         model = ReentryService
         fields = ["domain", "description", "day_after_release", "status"]
-
-    def clean_day_after_release(self):
-        day = self.cleaned_data["day_after_release"]
-        if not 1 <= day <= 90:
-            raise forms.ValidationError(_("Give a day between 1 and 90 after release."))
-        return day
 
     def _post_clean(self):
         pass

@@ -168,6 +168,10 @@ class Goal(models.Model):
         ordering = ["target_date"]
         indexes = [models.Index(fields=["case", "status", "target_date"])]
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
+
 
 class GoalProgress(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

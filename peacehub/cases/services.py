@@ -36,7 +36,11 @@ from peacehub.dates import (
     years_ahead,
 )
 from peacehub.people.models import Status
-from peacehub.people.services import person_case_management_start, person_update
+from peacehub.people.services import (
+    person_case_management_end,
+    person_case_management_start,
+    person_update,
+)
 
 
 def _not_future(day: datetime.date, message) -> None:
@@ -54,6 +58,9 @@ ASSESSMENT_BEFORE_OPENING = gettext_lazy(
 )
 TARGET_IN_THE_PAST = gettext_lazy("A target date cannot be in the past.")
 TARGET_TOO_FAR = gettext_lazy("A target date cannot be more than five years ahead: check the year.")
+CASE_CLOSED = gettext_lazy("This case is closed (%(date)s): it can no longer be changed.")
+NOTHING_TO_SAVE = gettext_lazy("Nothing to save: change the status or write a progress note.")
+DAY_AFTER_RELEASE = gettext_lazy("Give a day from 1, the first day home, to 90.")
 
 
 def reject_before_opening(case: Case, day: datetime.date | None, message, field=None) -> None:
@@ -62,6 +69,20 @@ def reject_before_opening(case: Case, day: datetime.date | None, message, field=
     if day is not None and day < case.opened_on:
         message = message % {"date": date_format(case.opened_on, "SHORT_DATE_FORMAT")}
         raise ValidationError({field: message} if field else message)
+
+
+def case_closed_message(case: Case) -> str:
+    return CASE_CLOSED % {"date": date_format(case.closed_on, "SHORT_DATE_FORMAT")}
+
+
+def _lock_open_case(case: Case) -> Case:
+    """The case as it is now, locked until the transaction ends, so that nothing is
+    added to it while it closes; ValidationError when it has closed (a page left open
+    in another tab): a closed case is a record of what was, not changed after."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if not current.is_open:
+        raise ValidationError(case_closed_message(current))
+    return current
 
 
 def reject_implausible_target(day: datetime.date | None, field=None) -> None:
@@ -108,17 +129,27 @@ def case_open(*, request, person, case_manager, opened_on: datetime.date | None 
 
 @transaction.atomic
 def case_close(*, request, case: Case, reason: str) -> Case:
-    if not case.is_open:
+    """Close the case: it leaves the caseload, and the person goes back to "Engaged in
+    outreach", where outreach keeps working with them. Its goals stay as they were on
+    the day it closed (the case page says which were still open): the plan is a record
+    of what was agreed with the person, not rewritten by the closing."""
+    if not Case.objects.select_for_update().filter(pk=case.pk, closed_on=None).exists():
         raise ValidationError(_("This case is already closed."))
     case.closed_on = timezone.localdate()
     case.close_reason = reason
     case.save(update_fields=["closed_on", "close_reason"])
     audit_request(request, AuditAction.UPDATE, case, detail={"fields": ["closed"]})
+    person_case_management_end(
+        request=request,
+        person=case.person,
+        note=_("Case closed: %(reason)s") % {"reason": reason},
+    )
     return case
 
 
 @transaction.atomic
 def intake_record(*, request, case: Case, data: dict[str, Any]) -> Intake:
+    _lock_open_case(case)
     _not_future(data["intake_on"], _("The intake date cannot be in the future."))
     reject_before_opening(case, data["intake_on"], INTAKE_BEFORE_OPENING, "intake_on")
     reject_before(data["intake_on"], field="intake_on")
@@ -145,6 +176,7 @@ def assessment_record(
     ratings: dict[str, tuple[int, str]],
 ) -> Assessment:
     """``ratings`` maps every domain key of the template to (rating 1–5, note)."""
+    _lock_open_case(case)
     _not_future(assessed_on, _("An assessment cannot be dated in the future."))
     reject_before_opening(case, assessed_on, ASSESSMENT_BEFORE_OPENING, "assessed_on")
     reject_before(assessed_on, field="assessed_on")
@@ -171,6 +203,7 @@ def assessment_record(
 
 @transaction.atomic
 def goal_add(*, request, case: Case, data: dict[str, Any]) -> Goal:
+    _lock_open_case(case)
     reject_implausible_target(data["target_date"], "target_date")
     goal = Goal.objects.create(case=case, created_by=request.user, **data)
     audit_request(request, AuditAction.CREATE, goal, organization_id=str(case.organization_id))
@@ -179,6 +212,13 @@ def goal_add(*, request, case: Case, data: dict[str, Any]) -> Goal:
 
 @transaction.atomic
 def goal_progress(*, request, goal: Goal, status: str, note: str = "") -> GoalProgress:
+    """A line of the goal's history: a new status, a note, or both; never neither (a
+    "Save progress" pressed with nothing changed)."""
+    _lock_open_case(goal.case)
+    goal = Goal.objects.get(pk=goal.pk)
+    note = note.strip()
+    if status == goal.status and not note:
+        raise ValidationError(NOTHING_TO_SAVE)
     progress = GoalProgress.objects.create(goal=goal, status=status, note=note, author=request.user)
     if goal.status != status:
         goal.status = status
@@ -214,6 +254,11 @@ def note_add(*, request, person, note_type: str, text: str, written_on: datetime
 
 @transaction.atomic
 def reentry_plan_save(*, request, person, plan: ReentryPlan | None, data: dict) -> ReentryPlan:
+    reject_before(data.get("expected_release_on"), field="expected_release_on")
+    reject_future_day(
+        data.get("released_on"), _("A release date cannot be in the future."), "released_on"
+    )
+    reject_before(data.get("released_on"), field="released_on")
     if plan is None:
         plan = ReentryPlan(
             person=person, organization_id=person.organization_id, created_by=request.user
@@ -228,6 +273,7 @@ def reentry_plan_save(*, request, person, plan: ReentryPlan | None, data: dict) 
 @transaction.atomic
 def pre_release_contact_add(*, request, plan: ReentryPlan, data: dict) -> PreReleaseContact:
     _not_future(data["contacted_on"], _("A contact cannot be in the future."))
+    reject_before(data["contacted_on"], field="contacted_on")
     contact = PreReleaseContact.objects.create(plan=plan, worker=request.user, **data)
     audit_request(request, AuditAction.UPDATE, plan, detail={"pre_release_contact": 1})
     return contact
@@ -235,6 +281,8 @@ def pre_release_contact_add(*, request, plan: ReentryPlan, data: dict) -> PreRel
 
 @transaction.atomic
 def reentry_service_add(*, request, plan: ReentryPlan, data: dict) -> ReentryService:
+    if not 1 <= data["day_after_release"] <= 90:
+        raise ValidationError({"day_after_release": DAY_AFTER_RELEASE})
     service = ReentryService.objects.create(plan=plan, **data)
     audit_request(request, AuditAction.UPDATE, plan, detail={"service": str(service.pk)})
     return service

@@ -147,6 +147,18 @@ def person_case_management_start(*, request, person: Person, note: str = "") -> 
     )
 
 
+@transaction.atomic
+def person_case_management_end(*, request, person: Person, note: str = "") -> StatusChange | None:
+    """The person's case closed: back to "Engaged in outreach", where outreach keeps
+    working with them. For the service that closes a case only: by hand, leaving case
+    management is refused while a case is open, and closing the case is the way out.
+    Nothing changes (None) for a person not in case management, or with another case
+    still open."""
+    if person.status != Status.CASE_MANAGEMENT or person.cases.filter(closed_on=None).exists():
+        return None
+    return _status_change(request=request, person=person, to_status=Status.ENGAGED, note=note)
+
+
 def _status_change(
     *, request, person: Person, to_status: str, reason: str = "", note: str = ""
 ) -> StatusChange:
@@ -245,7 +257,12 @@ def consent_record(
 
 @transaction.atomic
 def consent_revoke(*, request, consent: Consent, note: str = "") -> Consent:
-    """Revocation takes effect at once: every access check reads current consents."""
+    """Revocation takes effect at once: every access check reads current consents. The
+    referrals the consent carried that are still open close with it."""
+    # Referrals build on people (a referral names a consent), not the other way round:
+    # imported when a consent is revoked, not when this module loads.
+    from peacehub.referrals.services import referrals_close_for_revoked_consent
+
     if consent.revoked_at is not None:
         raise ValidationError(_("This consent was already revoked."))
     consent.revoked_at = timezone.now()
@@ -258,4 +275,5 @@ def consent_revoke(*, request, consent: Consent, note: str = "") -> Consent:
         consent.person,
         detail={"consent": str(consent.pk), "kind": consent.kind},
     )
+    referrals_close_for_revoked_consent(request=request, consent=consent)
     return consent

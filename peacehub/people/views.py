@@ -36,7 +36,7 @@ from peacehub.people.forms import (
     PersonForm,
     StatusChangeForm,
 )
-from peacehub.people.models import Person, Status
+from peacehub.people.models import ConsentKind, Person, Status
 from peacehub.people.search import people_matching
 from peacehub.programs.models import PROGRAM_SLUGS
 from peacehub.programs.summary import programs_summary
@@ -287,7 +287,11 @@ def person_eligibility_print(request: HttpRequest, person_id: UUID) -> HttpRespo
 def consent_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
     access = get_person_for_user(request, person_id, Permission.MANAGE_CONSENT)
     person = access.person
-    form = ConsentForm(request.POST or None, person=person)
+    # From the referral form: a consent to share with the chosen service's organization.
+    recipient = uuid_or_none(request.GET.get("recipient"))
+    initial = {"kind": ConsentKind.SHARE, "recipient": recipient} if recipient else {}
+    form = ConsentForm(request.POST or None, person=person, initial=initial)
+    back = next_on_this_site(request) or reverse("people:detail", args=[person.pk])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.consent_record(
@@ -302,8 +306,10 @@ def consent_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
         )
         messages.success(request, _("Consent recorded."))
         # From the referral form, which needs the consent: back to it.
-        return redirect(next_on_this_site(request) or reverse("people:detail", args=[person.pk]))
-    return TemplateResponse(request, "people/consent_form.html", {"form": form, "person": person})
+        return redirect(back)
+    return TemplateResponse(
+        request, "people/consent_form.html", {"form": form, "person": person, "back": back}
+    )
 
 
 @require_POST

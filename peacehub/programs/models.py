@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peacehub.encryption import EncryptedTextField
 from peacehub.people.models import Language
@@ -43,8 +44,9 @@ SLUG_OF = {program: slug for slug, program in PROGRAM_SLUGS.items()}
 
 
 class EnrollmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
+    # Spanish says "activa", "completada" of an enrollment (la inscripción).
+    ACTIVE = "active", pgettext_lazy("enrollment status", "Active")
+    COMPLETED = "completed", pgettext_lazy("enrollment status", "Completed")
     EXITED = "exited", _("Exited")
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,13 +121,26 @@ def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollm
         raise ValidationError(
             {"person": _("This participant is already enrolled in this program.")}
         )
+    referral = _answered_referral(request.user, organization, data.get("referral_id"))
+    if referral is not None:
+        sent_on = timezone.localdate(referral.created_at)
+        reject_before(
+            data["enrolled_on"],
+            sent_on,
+            _(
+                "An enrollment that answers a referral cannot start before the referral was "
+                "sent (%(date)s)."
+            )
+            % {"date": date_format(sent_on, "SHORT_DATE_FORMAT")},
+            "enrolled_on",
+        )
     enrollment = Enrollment.objects.create(
         organization=organization,
         person=person,
         program=program,
         enrolled_on=data["enrolled_on"],
         enrolled_by=request.user,
-        referral=_answered_referral(request.user, organization, data.get("referral_id")),
+        referral=referral,
         voluntary_confirmed=voluntary,
     )
     audit_request(

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from peacehub.accounts.access import has_permission, organization_ids_with
@@ -47,6 +48,7 @@ from peacehub.programs.models import (
     PROGRAM_SLUGS,
     SLUG_OF,
     Enrollment,
+    EnrollmentStatus,
     LegalMatter,
     MatterStatus,
     MatterType,
@@ -154,11 +156,10 @@ def enrollment_list(request: HttpRequest, program_slug: str) -> HttpResponse:
             "program": program,
             "program_slug": program_slug,
             "status": status,
+            # The filters say what the badges of the list say.
             "statuses": [
-                ("active", _("Active")),
-                ("completed", _("Completed")),
-                ("exited", _("Exited")),
-                ("all", _("All")),
+                *EnrollmentStatus.choices,
+                ("all", pgettext("enrollment status", "All")),
             ],
             "show_organization": len(
                 organization_ids_with(request.user, program_permission(program))

@@ -68,7 +68,10 @@ class ReferralForm(forms.Form):
 class StepForm(forms.Form):
     status = forms.ChoiceField(label=_("Next step"))
     first_appointment_at = forms.DateTimeField(
-        label=_("First appointment"), widget=DateTimeInput(), required=False
+        label=_("First appointment"),
+        widget=DateTimeInput(),
+        required=False,
+        help_text=_("Needed for the step “First appointment” only."),
     )
     note = forms.CharField(
         label=_("Note or reason"),
@@ -80,6 +83,8 @@ class StepForm(forms.Form):
     def __init__(self, *args, referral, allowed, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
+        # Required by one step only: never labelled "optional" (includes/field.html).
+        self.fields["first_appointment_at"].required_for_a_choice = True
         steps = NEXT_STEPS[referral.status] & allowed
         self.fields["status"].choices = [
             (value, label) for value, label in ReferralStatus.choices if value in steps

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peacehub.accounts.access import role_has_permission
 from peacehub.accounts.models import Membership
@@ -18,7 +19,7 @@ from peacehub.audit.services import audit_request
 from peacehub.cases.domains import Domain
 from peacehub.dates import CLOCK_SKEW, reject_after, years_ahead
 from peacehub.notifications.services import notify
-from peacehub.people.models import Consent, ConsentKind
+from peacehub.people.models import Consent, ConsentKind, Person
 from peacehub.referrals.access import Side
 from peacehub.referrals.models import (
     NEXT_STEPS,
@@ -42,6 +43,7 @@ RECEIVER_STEPS = {
 }
 SENDER_STEPS = {ReferralStatus.CLOSED}
 NEEDS_NOTE = {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
+REFERRAL_ENDED = gettext_lazy("This referral has ended: nothing was saved.")
 
 
 def referral_read(request, access, **detail) -> None:
@@ -101,6 +103,35 @@ def referral_send(*, request, person, service, reason: str, consent, case=None) 
         )
     if case is not None and case.person_id != person.pk:
         raise ValidationError(_("This case is another participant's."))
+    if case is not None and not case.is_open:
+        raise ValidationError(
+            _("This case is closed: send the referral from the participant's page.")
+        )
+    # Two posts of the same referral (a double submit on a slow connection, two tabs)
+    # queue here, on PostgreSQL, until the first commits; SQLite's transactions take
+    # the write lock at BEGIN (transaction_mode IMMEDIATE). The second then finds the
+    # first.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    already = (
+        Referral.objects.filter(person=person, service=service, status__in=OPEN_STATUSES)
+        .order_by("created_at")
+        .first()
+    )
+    if already is not None:
+        raise ValidationError(
+            {
+                "service": _(
+                    "This participant already has an open referral to %(service)s, sent on "
+                    "%(date)s: follow that one up instead."
+                )
+                % {
+                    "service": service.name,
+                    "date": date_format(
+                        timezone.localtime(already.created_at), "SHORT_DATE_FORMAT"
+                    ),
+                }
+            }
+        )
     referral = Referral.objects.create(
         person=person,
         sending_organization_id=person.organization_id,
@@ -177,6 +208,8 @@ def referral_step(
     first_appointment_at: datetime.datetime | None = None,
 ) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        raise ValidationError(REFERRAL_ENDED)
     allowed = RECEIVER_STEPS if side == Side.RECEIVER else SENDER_STEPS
     if to_status not in allowed or to_status not in NEXT_STEPS[referral.status]:
         raise ValidationError(
@@ -238,6 +271,24 @@ def referral_step(
             absolute_url=request.build_absolute_uri(url),
         )
     return referral
+
+
+@transaction.atomic
+def referrals_close_for_revoked_consent(*, request, consent: Consent) -> list[Referral]:
+    """Close the referrals the consent carried that are still open, as a step of the
+    sending side by the user who revoked it, saying why. The receiving organization
+    lost them with the consent and can update them no more: left open, they would count
+    as open, and be flagged as stale, on the sender's side for ever."""
+    return [
+        referral_step(
+            request=request,
+            referral=referral,
+            side=Side.SENDER,
+            to_status=ReferralStatus.CLOSED,
+            note=_("The person's consent to share was withdrawn."),
+        )
+        for referral in Referral.objects.filter(consent=consent, status__in=OPEN_STATUSES)
+    ]
 
 
 def referrals_flag_stale(*, base_url: str) -> int:

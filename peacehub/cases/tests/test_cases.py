@@ -605,3 +605,105 @@ def test_caseload_query_count_does_not_grow_with_introductions(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("cases:caseload"))
     assert len(response.context["waiting"]) == 8
+
+
+def test_each_domains_latest_note_is_on_the_case_page_for_the_case_team_only(
+    client_for, org_a, carmen, bob, alice, charlie, lena, case
+):
+    case.opened_on = TODAY() - datetime.timedelta(days=100)
+    case.save(update_fields=["opened_on"])
+    client = client_for(carmen)
+    earlier = _ratings(2) | {"housing-note": "Sleeping on his aunt's couch"}
+    earlier["assessed_on"] = (TODAY() - datetime.timedelta(days=95)).isoformat()
+    client.post(reverse("cases:assessment_new", args=[case.pk]), earlier)
+    client.post(
+        reverse("cases:assessment_new", args=[case.pk]),
+        _ratings(3) | {"employment-note": "Interview at the warehouse"},
+    )
+
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    rows = {row["label"]: row for row in page.context["history"]}
+    # The latest note of each domain, even from an assessment before the last.
+    assert rows["Housing"]["note"] == "Sleeping on his aunt's couch"
+    assert rows["Housing"]["note_on"] == TODAY() - datetime.timedelta(days=95)
+    assert rows["Employment"]["note"] == "Interview at the warehouse"
+    assert rows["Safety"]["note"] == ""
+    for reader in (carmen, bob):
+        html = client_for(reader).get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert "Latest note" in html
+        assert "Sleeping on his aunt&#x27;s couch" in html
+        assert "Interview at the warehouse" in html
+    # Encrypted like case notes, and never shown outside the case team.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM cases_assessmentrating WHERE note != ''")
+        raw = [note for (note,) in cursor.fetchall()]
+    assert len(raw) == 2 and all(note.startswith("fernet:") for note in raw)
+    assert client_for(alice).get(reverse("cases:detail", args=[case.pk])).status_code == 403
+    for stranger in (charlie, lena):
+        response = client_for(stranger).get(reverse("cases:detail", args=[case.pk]))
+        assert response.status_code == 404
+        assert "Interview at the warehouse" not in response.content.decode()
+
+
+@pytest.mark.parametrize("concern", [True, False])
+def test_the_intakes_safety_note_shows_whenever_it_has_text(client_for, carmen, case, concern):
+    Intake.objects.create(
+        case=case,
+        intake_on=TODAY(),
+        referred_by="self",
+        reasons="A job",
+        immediate_safety_concern=concern,
+        safety_note="Avoids 63rd street at night",
+    )
+    page = client_for(carmen).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Avoids 63rd street at night" in page
+    assert ("immediate concern" in page) is concern
+
+
+def test_editing_the_intake_of_an_assessed_case_goes_back_to_the_case(client_for, carmen, case):
+    client = client_for(carmen)
+    intake = {"intake_on": TODAY().isoformat(), "referred_by": "self", "reasons": "A job"}
+    first = client.post(reverse("cases:intake", args=[case.pk]), intake)
+    assert first["Location"] == reverse("cases:assessment_new", args=[case.pk])
+    # Edited before any assessment: the assessment is still to do.
+    again = client.post(reverse("cases:intake", args=[case.pk]), intake)
+    assert again["Location"] == reverse("cases:assessment_new", args=[case.pk])
+    client.post(reverse("cases:assessment_new", args=[case.pk]), _ratings())
+
+    form = client.get(reverse("cases:intake", args=[case.pk])).content.decode()
+    assert "Save the intake" in form
+    assert "Save and go to the assessment" not in form
+    edited = client.post(
+        reverse("cases:intake", args=[case.pk]), intake | {"reasons": "A job and his ID"}
+    )
+    assert edited["Location"] == reverse("cases:detail", args=[case.pk])
+    assert Intake.objects.get().reasons == "A job and his ID"
+    assert Assessment.objects.count() == 1
+
+
+def test_saving_a_goals_progress_with_nothing_changed_adds_no_line(client_for, carmen, case):
+    goal = Goal.objects.create(
+        case=case,
+        domain="education",
+        description="Pass the GED",
+        target_date=TODAY() + datetime.timedelta(days=30),
+    )
+    client = client_for(carmen)
+    url = reverse("cases:goal_progress", args=[goal.pk])
+    for note in ("", "   "):
+        response = client.post(url, {"status": "not_started", "note": note})
+        assert response.status_code == 400
+        assert (
+            "Nothing to save: change the status or write a progress note."
+            in response.content.decode()
+        )
+    assert not goal.progress.exists()
+    # A note alone, or a status alone, is a line of the history.
+    assert (
+        client.post(url, {"status": "not_started", "note": "Called the school"}).status_code == 302
+    )
+    assert client.post(url, {"status": "in_progress", "note": ""}).status_code == 302
+    assert set(goal.progress.values_list("status", "note")) == {
+        ("not_started", "Called the school"),
+        ("in_progress", ""),
+    }

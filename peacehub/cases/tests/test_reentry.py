@@ -158,3 +158,59 @@ def test_a_service_status_change_is_refused_outside_the_case_team(
     )
     service.refresh_from_db()
     assert service.status == ReentryService.Status.PLANNED
+
+
+DAY_RULE = "Give a day from 1, the first day home, to 90."
+
+
+@pytest.mark.parametrize("day", ["0", "-1", "91", "40000"])
+def test_a_day_after_release_out_of_range_gets_one_message(client_for, carmen, lined_up, day):
+    plan, _service = lined_up
+    client = client_for(carmen)
+    form = client.get(reverse("cases:reentry", args=[plan.person_id])).content.decode()
+    assert "From 1, the first day home, to 90." in form
+    response = client.post(
+        reverse("cases:reentry_service_add", args=[plan.pk]),
+        {
+            "domain": "housing",
+            "description": "A bed",
+            "day_after_release": day,
+            "status": "planned",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["service_form"].errors["day_after_release"] == [DAY_RULE]
+    assert plan.services.count() == 1
+
+
+@pytest.mark.parametrize(
+    "field, day",
+    [("expected_release_on", "1990-06-01"), ("released_on", "1980-03-02")],
+)
+def test_a_plans_dates_before_the_coalitions_records_are_refused(
+    client_for, carmen, person_a, field, day
+):
+    data = {"facility": "Cook County Jail", "expected_release_on": _days(10).isoformat()}
+    response = client_for(carmen).post(
+        reverse("cases:reentry", args=[person_a.pk]), {**data, field: day}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [
+        "This date is too far in the past: check the year."
+    ]
+    assert not ReentryPlan.objects.exists()
+
+
+def test_a_pre_release_contact_before_the_coalitions_records_is_refused(
+    client_for, carmen, lined_up
+):
+    plan, _service = lined_up
+    response = client_for(carmen).post(
+        reverse("cases:pre_release_contact_add", args=[plan.pk]),
+        {"contacted_on": "1990-05-04", "kind": "visit", "note": "First visit"},
+    )
+    assert response.status_code == 400
+    assert response.context["contact_form"].errors["contacted_on"] == [
+        "This date is too far in the past: check the year."
+    ]
+    assert not plan.contacts.exists()

@@ -34,7 +34,9 @@ from peacehub.referrals.summary import referrals_sent_for_case
 
 def _assessment_history(case):
     """Per domain: its label in the current language, the ratings over time (oldest
-    first) and the path of a small chart."""
+    first), the path of a small chart and the latest note written for it, with its day.
+    The notes are of the case (encrypted like case notes): this page is for whoever may
+    see the case, as the intake's safety note is."""
     assessments = list(
         case.assessments.select_related("template")
         .prefetch_related("ratings")
@@ -45,9 +47,9 @@ def _assessment_history(case):
     latest = assessments[-1]
     history = []
     for domain in latest.template.domains:
-        ratings = [
-            r.rating for a in assessments for r in a.ratings.all() if r.domain == domain["key"]
-        ]
+        rated = [(a, r) for a in assessments for r in a.ratings.all() if r.domain == domain["key"]]
+        ratings = [r.rating for _a, r in rated]
+        noted = [(a, r) for a, r in rated if r.note]
         history.append(
             {
                 "label": localized(domain, "label"),
@@ -55,6 +57,8 @@ def _assessment_history(case):
                 "latest": ratings[-1] if ratings else None,
                 "change": ratings[-1] - ratings[0] if len(ratings) > 1 else 0,
                 "path": sparkline(ratings),
+                "note": noted[-1][1].note if noted else "",
+                "note_on": noted[-1][0].assessed_on if noted else None,
             }
         )
     return history, latest
@@ -74,6 +78,9 @@ def _detail_context(request, case, **forms) -> dict:
         "can_manage": has_permission(request.user, Permission.MANAGE_CASES, case.organization_id),
         "goal_form": forms.get("goal_form") or GoalForm(),
         "progress_form": forms.get("progress_form") or GoalProgressForm(),
+        # The goal whose progress form was refused: shown again with its message and
+        # what was typed, even on a case closed meanwhile.
+        "progress_goal": forms.get("progress_goal"),
         "close_form": forms.get("close_form") or CaseCloseForm(),
     }
 
@@ -138,9 +145,24 @@ def _introduction_of(user, case):
     )
 
 
+def _closed_case_page(request, case) -> HttpResponse | None:
+    """A form of a closed case asked for (an old link, a tab left open): its page says
+    the case is closed. A post goes on to the service, which refuses it, and the form
+    comes back with what was typed."""
+    if case.is_open or request.method == "POST":
+        return None
+    messages.error(request, services.case_closed_message(case))
+    return redirect("cases:detail", case_id=case.pk)
+
+
 def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    if (closed := _closed_case_page(request, case)) is not None:
+        return closed
     existing = getattr(case, "intake", None)
+    # Editing the intake of a case already assessed goes back to the case, not on to a
+    # new assessment.
+    assessed = existing is not None and case.assessments.exists()
     introduction = _introduction_of(request.user, case)
     initial = {}
     if existing is None:
@@ -155,17 +177,19 @@ def intake(request: HttpRequest, case_id: UUID) -> HttpResponse:
         _("Intake saved."),
     )
     if saved is not NOT_SAVED:
-        return redirect("cases:assessment_new", case_id=case.pk)
+        return redirect("cases:detail" if assessed else "cases:assessment_new", case_id=case.pk)
     return TemplateResponse(
         request,
         "cases/intake_form.html",
-        {"form": form, "case": case, "introduction": introduction},
+        {"form": form, "case": case, "introduction": introduction, "assessed": assessed},
         status=status_of(form),
     )
 
 
 def assessment_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, Permission.MANAGE_CASES)
+    if (closed := _closed_case_page(request, case)) is not None:
+        return closed
     template = services.current_template()
     form = AssessmentForm(request.POST or None, template=template, case=case)
     assessment = save_posted(
@@ -210,11 +234,15 @@ def goal_progress(request: HttpRequest, goal_id: UUID) -> HttpResponse:
     goal = get_object_or_404(Goal.objects.select_related("case"), pk=goal_id)
     case = get_case_for_user(request.user, goal.case_id, Permission.MANAGE_CASES)
     form = GoalProgressForm(request.POST)
-    if form.is_valid():
-        services.goal_progress(request=request, goal=goal, **form.cleaned_data)
-        messages.success(request, _("Progress saved."))
+    saved = save_posted(
+        request,
+        form,
+        lambda data: services.goal_progress(request=request, goal=goal, **data),
+        _("Progress saved."),
+    )
+    if saved is not NOT_SAVED:
         return redirect("cases:detail", case_id=case.pk)
-    return _detail_with_errors(request, case, progress_form=form)
+    return _detail_with_errors(request, case, progress_form=form, progress_goal=goal.pk)
 
 
 @require_POST

@@ -1,7 +1,6 @@
 import datetime
 from uuid import UUID
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -39,11 +38,15 @@ def reentry_plan(request: HttpRequest, person_id: UUID) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        if form.is_valid():
-            services.reentry_plan_save(
-                request=request, person=person, plan=plan, data=form.cleaned_data
-            )
-            messages.success(request, _("Re-entry plan saved."))
+        saved = save_posted(
+            request,
+            form,
+            lambda data: services.reentry_plan_save(
+                request=request, person=person, plan=plan, data=data
+            ),
+            _("Re-entry plan saved."),
+        )
+        if saved is not NOT_SAVED:
             return redirect("cases:reentry", person_id=person.pk)
     if plan is not None:
         audit_request(request, AuditAction.VIEW, plan)
@@ -105,10 +108,14 @@ def pre_release_contact_add(request: HttpRequest, plan_id: UUID) -> HttpResponse
 def reentry_service_add(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     plan = get_reentry_plan_for_user(request.user, plan_id, Permission.MANAGE_CASES)
     form = ReentryServiceForm(request.POST)
-    if not form.is_valid():
+    added = save_posted(
+        request,
+        form,
+        lambda data: services.reentry_service_add(request=request, plan=plan, data=data),
+        _("Service added to the plan."),
+    )
+    if added is NOT_SAVED:
         return _plan_page_with_errors(request, plan, service_form=form)
-    services.reentry_service_add(request=request, plan=plan, data=form.cleaned_data)
-    messages.success(request, _("Service added to the plan."))
     return redirect("cases:reentry", person_id=plan.person_id)
 
 

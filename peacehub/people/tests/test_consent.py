@@ -62,12 +62,15 @@ def test_alice_records_a_sharing_consent(client_for, alice, person_a, legal_aid)
 def test_recording_consent_from_the_referral_form_goes_back_to_it(
     client_for, carmen, person_a, legal_aid, from_elsewhere
 ):
-    """The referral form says a consent is needed and links here; once it is recorded
+    """The referral form says a consent is needed and leads here; once it is recorded
     the case manager is back on the referral form (and never sent to another site)."""
     client = client_for(carmen)
     referral_form = reverse("referrals:new", args=[person_a.pk])
     page = client.get(referral_form)
-    assert f"?next={referral_form}" in page.content.decode()
+    assert 'name="record_consent"' in page.content.decode()
+    detour = client.post(referral_form, {"record_consent": "1", "reason": ""})
+    consent_form = reverse("people:consent_create", args=[person_a.pk])
+    assert detour["Location"] == f"{consent_form}?" + urlencode({"next": referral_form})
     next_page = "https://elsewhere.example/" if from_elsewhere else f"{referral_form}?need=legal"
 
     response = client.post(

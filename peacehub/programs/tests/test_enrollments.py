@@ -448,3 +448,71 @@ def test_end_date_in_the_future_is_refused(client_for, wes, person_a):
     assert response.status_code == 400
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
+
+
+@pytest.mark.parametrize("program", ["workforce", "legal"])
+def test_an_enrollment_answering_a_referral_cannot_start_before_it_was_sent(
+    client_for, lena, legal_aid, received, program
+):
+    from django.utils.formats import date_format
+
+    from peacehub.referrals.models import Referral
+
+    sent = timezone.now() - datetime.timedelta(days=10)
+    Referral.objects.filter(pk=received.pk).update(created_at=sent)
+    staff = lena if program == "legal" else member(legal_aid, Role.WORKFORCE_STAFF)
+    person = PersonFactory(organization=legal_aid, legal_first_name="Jamal")
+    client = client_for(staff)
+    too_early = (timezone.localdate(sent) - datetime.timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("programs:enroll", args=[program]),
+        {"person": person.pk, "enrolled_on": too_early, "referral_id": received.pk},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["enrolled_on"] == [
+        "An enrollment that answers a referral cannot start before the referral was sent "
+        f"({date_format(timezone.localdate(sent), 'SHORT_DATE_FORMAT')})."
+    ]
+    assert not Enrollment.objects.exists()
+    # The day it was sent is fine, and without a referral an older day is too.
+    on_the_day = timezone.localdate(sent).isoformat()
+    response = client.post(
+        reverse("programs:enroll", args=[program]),
+        {"person": person.pk, "enrolled_on": on_the_day, "referral_id": received.pk},
+    )
+    assert response.status_code == 302
+    assert Enrollment.objects.get().referral == received
+
+
+def test_the_list_filters_agree_with_the_enrollment_in_spanish(client_for, wes, person_a, settings):
+    """In Spanish the filters read Activa / Completada / Todas (la inscripción), as the
+    badges do: one context, "enrollment status", for both (not "Completado", the plain
+    "Completed" of other pages)."""
+    from django.utils import translation
+
+    EnrollmentFactory(
+        person=person_a,
+        program=Program.WORKFORCE,
+        status=EnrollmentStatus.COMPLETED,
+        ended_on=timezone.localdate(),
+    )
+    client = client_for(wes)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("programs:list", args=["workforce"]) + "?status=completed")
+    content = page.content.decode()
+    filters = content.split('class="filter-tabs"', 1)[1].split("</nav>", 1)[0]
+    with translation.override("es"):
+        completed = translation.pgettext("enrollment status", "Completed")
+        expected = [
+            translation.pgettext("enrollment status", "Active"),
+            completed,
+            translation.gettext("Exited"),
+            translation.pgettext("enrollment status", "All"),
+        ]
+        plain_completed = translation.gettext("Completed")
+        shown = [str(label) for _value, label in page.context["statuses"]]
+    assert shown == expected
+    for label in expected:
+        assert f">{label}</a>" in filters
+    assert f'<span class="badge state-completed">{completed}</span>' in content
+    assert f">{plain_completed}<" not in content

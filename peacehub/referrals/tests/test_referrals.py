@@ -1,8 +1,10 @@
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection  # noqa: F401 (read by a skipif condition)
 from django.db.models import F
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -32,6 +34,13 @@ def consent(person_a, legal_aid):
     return ConsentFactory(
         person=person_a, kind=ConsentKind.SHARE, recipient=legal_aid, scope=[ShareScope.PHONE]
     )
+
+
+@pytest.fixture
+def case_of_person_a(person_a, carmen):
+    from peacehub.cases.tests.factories import CaseFactory
+
+    return CaseFactory(person=person_a, case_manager=carmen)
 
 
 def _send(client, person, service, consent, reason="Eviction hearing on the 12th"):
@@ -441,3 +450,298 @@ def test_a_cut_off_case_id_in_the_referral_link_is_not_an_error_page(
     )
     assert sent.status_code == 302
     assert Referral.objects.get().case is None
+
+
+# --- An out-of-date tab, the consent detour, duplicates, revocation, the lists --------
+
+
+def test_a_step_saved_from_a_tab_left_open_after_the_referral_ended_says_so(
+    client_for, carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    _step(client_for(carmen), referral, "closed", note="Person moved away")
+    events = ReferralEvent.objects.count()
+
+    response = _step(client_for(lena), referral, "received", note="Called him TYPED TODAY")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This referral has ended: nothing was saved." in page
+    assert "Called him TYPED TODAY" in page
+    assert ReferralEvent.objects.count() == events
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+    # And in the service, for a post that passed the form as the referral ended.
+    with pytest.raises(ValidationError, match="This referral has ended"):
+        referral_step(
+            request=RequestFactory().post("/"),
+            referral=referral,
+            side=Side.SENDER,
+            to_status="closed",
+            note="again",
+        )
+
+
+def _new(person, **query):
+    address = reverse("referrals:new", args=[person.pk])
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+def test_show_services_keeps_the_reason_and_the_service_chosen(
+    client_for, carmen, person_a, service, consent, case_of_person_a
+):
+    from peacehub.services.models import Attribute, need_term_id
+    from peacehub.services.services import needs_taxonomy_ensure
+
+    needs_taxonomy_ensure()
+    Attribute.objects.create(service=service, taxonomy_term_id=need_term_id("legal"))
+    client = client_for(carmen)
+    form = _new(person_a, case=case_of_person_a.pk)
+    response = client.post(
+        form,
+        {
+            "need": "legal",
+            "service": service.pk,
+            "consent": consent.pk,
+            "reason": "TYPED REASON before choosing a need",
+            "show_services": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert "TYPED" not in response["Location"]  # the reason travels in no address
+    assert not Referral.objects.exists()
+
+    page = client.get(response["Location"])
+    form_again = page.context["form"]
+    assert page.context["need"] == "legal"
+    assert page.context["case"] == case_of_person_a
+    assert form_again["service"].value() == service.pk
+    assert form_again["consent"].value() == consent.pk
+    assert form_again["reason"].value() == "TYPED REASON before choosing a need"
+    # Kept for one way back only.
+    assert client.get(response["Location"]).context["form"]["reason"].value() == ""
+
+
+def test_record_consent_goes_there_and_back_with_what_was_chosen_and_typed(
+    client_for, carmen, person_a, service, legal_aid, org_b, case_of_person_a
+):
+    # A consent names another organization: the form still offers to record one for
+    # the organization of the service chosen.
+    ConsentFactory(person=person_a, kind=ConsentKind.SHARE, recipient=org_b)
+    client = client_for(carmen)
+    form = _new(person_a, case=case_of_person_a.pk)
+    refused = client.post(form, {"service": service.pk, "reason": "Expunge an old charge"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "No current consent of the person names Commons Legal Aid" in page
+    assert 'name="record_consent"' in page
+
+    detour = client.post(
+        form, {"service": service.pk, "reason": "Expunge an old charge", "record_consent": "1"}
+    )
+    back = _new(person_a, case=case_of_person_a.pk, service=service.pk)
+    consent_form = reverse("people:consent_create", args=[person_a.pk])
+    assert detour["Location"] == f"{consent_form}?" + urlencode(
+        {"next": back, "recipient": legal_aid.pk}
+    )
+    assert "Expunge" not in detour["Location"]
+    consent_page = client.get(detour["Location"])
+    assert consent_page.context["form"]["recipient"].value() == legal_aid.pk
+    assert consent_page.context["form"]["kind"].value() == "share"
+    recorded = client.post(
+        detour["Location"],
+        {
+            "kind": "share",
+            "recipient": legal_aid.pk,
+            "method": "signed",
+            "given_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert recorded["Location"] == back
+
+    page = client.get(back)
+    new_consent = person_a.consents.get(recipient=legal_aid)
+    assert page.context["form"]["service"].value() == service.pk
+    assert page.context["form"]["consent"].value() == new_consent.pk
+    assert page.context["form"]["reason"].value() == "Expunge an old charge"
+    assert page.context["consent_missing_for"] is None
+    assert 'name="record_consent"' not in page.content.decode()
+    sent = client.post(
+        back,
+        {"service": service.pk, "consent": new_consent.pk, "reason": "Expunge an old charge"},
+    )
+    assert sent.status_code == 302
+    assert Referral.objects.get().case == case_of_person_a
+
+
+def test_the_reason_kept_in_the_session_is_encrypted(client_for, carmen, person_a, service):
+    client = client_for(carmen)
+    client.post(
+        _new(person_a), {"service": service.pk, "reason": "SECRET REASON", "record_consent": "1"}
+    )
+    kept = client.session["peacehub_referral_reason"]
+    assert kept["person"] == str(person_a.pk)
+    assert kept["reason"].startswith("fernet:")
+    assert "SECRET REASON" not in str(dict(client.session))
+
+
+def test_a_second_post_of_the_same_referral_is_refused(
+    client_for, carmen, person_a, service, consent
+):
+    client = client_for(carmen)
+    assert _send(client, person_a, service, consent).status_code == 302
+    response = _send(client, person_a, service, consent)
+    assert response.status_code == 400
+    sent_on = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    assert response.context["form"].errors["service"] == [
+        "This participant already has an open referral to Legal Aid Justice Corps, sent on "
+        f"{sent_on}: follow that one up instead."
+    ]
+    assert Referral.objects.count() == 1
+    # Once it has ended, the person may be referred there again.
+    _step(client, Referral.objects.get(), "closed", note="Missed the appointment")
+    assert _send(client, person_a, service, consent).status_code == 302
+    assert Referral.objects.count() == 2
+
+
+def test_the_api_refuses_the_same_referral_twice(api_as, carmen, person_a, service, consent):
+    call = api_as(carmen)
+    body = {"person": str(person_a.pk), "service": str(service.pk), "consent": str(consent.pk)}
+    body["reason"] = "Eviction hearing"
+    assert call("post", "/api/v1/referrals", body).status_code == 201
+    response = call("post", "/api/v1/referrals", body)
+    assert response.status_code == 400
+    assert "already has an open referral to Legal Aid Justice Corps" in str(response.json())
+    assert Referral.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="SQLite's in-memory test database takes no second connection; its transactions "
+    "take the write lock at BEGIN anyway",
+)
+def test_two_posts_at_once_send_one_referral(carmen, person_a, service, consent):
+    """A double submit on a slow connection: both posts arrive together."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def post():
+        client = Client()
+        client.force_login(carmen)
+        barrier.wait()
+        try:
+            answers.append(_send(client, person_a, service, consent).status_code)
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert main_connection.vendor == "postgresql"
+    assert sorted(answers) == [302, 400]
+    assert Referral.objects.count() == 1
+
+
+def test_revoking_the_consent_closes_the_open_referrals_it_carried(
+    client_for, carmen, lena, person_a, service, consent, legal_aid
+):
+    accepted = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    _accepted(client_for(lena), accepted)
+    done = ReferralFactory(
+        person=person_a,
+        service=coalition_service(legal_aid, "Expungement clinic"),
+        consent=consent,
+        sent_by=carmen,
+        status="completed",
+    )
+    other_consent = ConsentFactory(person=person_a, kind=ConsentKind.SHARE, recipient=legal_aid)
+    carried_by_another = ReferralFactory(
+        person=person_a,
+        service=coalition_service(legal_aid, "Housing court help"),
+        consent=other_consent,
+        sent_by=carmen,
+    )
+    revoker = client_for(carmen)
+    revoker.post(reverse("people:consent_revoke", args=[person_a.pk, consent.pk]))
+
+    accepted.refresh_from_db()
+    assert accepted.status == "closed"
+    step = accepted.events.order_by("at").last()
+    assert (step.status, step.by, step.by_organization) == ("closed", carmen, person_a.organization)
+    assert step.note == "The person's consent to share was withdrawn."
+    page = revoker.get(reverse("referrals:detail", args=[accepted.pk])).content.decode()
+    assert "The person&#x27;s consent to share was withdrawn." in page
+    assert not accepted.is_stale
+    done.refresh_from_db()
+    carried_by_another.refresh_from_db()
+    assert (done.status, carried_by_another.status) == ("completed", "sent")
+    assert client_for(lena).get(reverse("referrals:detail", args=[accepted.pk])).status_code == 404
+
+
+def test_revoking_through_the_api_closes_them_too(api_as, carmen, person_a, service, consent):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    response = api_as(carmen)(
+        "post", f"/api/v1/people/{person_a.pk}/consents/{consent.pk}/revoke", {}
+    )
+    assert response.status_code == 200, response.content
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+
+
+def test_the_first_appointment_says_when_it_is_needed(client_for, lena, person_a, service, consent):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    _accepted(client_for(lena), referral)
+    page = client_for(lena).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    label = page.split('for="id_first_appointment_at"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
+    assert "Needed for the step “First appointment” only." in page
+
+
+def test_referral_lists_show_the_day_of_the_last_step(
+    client_for, carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    _days_pass(referral, 20)
+    _step(client_for(lena), referral, "received")
+    today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    sent_on = date_format(timezone.localdate() - datetime.timedelta(days=20), "SHORT_DATE_FORMAT")
+    for user, path in ((carmen, "sent"), (lena, "received")):
+        page = client_for(user).get(reverse(f"referrals:{path}")).content.decode()
+        assert f"last step {today}" in page
+        assert sent_on not in page
+
+
+@pytest.mark.parametrize(
+    "query, current",
+    [("", "All"), ("?open=1", "Only open"), ("?stale=1", "Only without news for 14 days")],
+)
+def test_referral_list_filters_say_which_is_shown(client_for, carmen, query, current):
+    page = client_for(carmen).get(reverse("referrals:sent") + query).content.decode()
+    filters = page.split('<nav class="filter-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert filters.count('aria-current="page"') == 1
+    assert f'aria-current="page">{current}</a>' in filters
+    assert 'href="?"' in filters  # "All" is always there to go back to
+
+
+def test_no_referral_is_added_to_a_closed_case(
+    client_for, carmen, person_a, service, consent, case_of_person_a
+):
+    case_of_person_a.closed_on = timezone.localdate()
+    case_of_person_a.save(update_fields=["closed_on"])
+    response = client_for(carmen).post(
+        _new(person_a, case=case_of_person_a.pk),
+        {"service": service.pk, "consent": consent.pk, "reason": "Eviction hearing"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This case is closed: send the referral from the participant&#x27;s page." in page
+    assert "Eviction hearing" in page
+    assert not Referral.objects.exists()
