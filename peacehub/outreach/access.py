@@ -122,6 +122,18 @@ def incident_people_visible_to(user, incident: Incident) -> QuerySet:
     ).select_related("person")
 
 
+def get_incident_link_for_user(user, incident: Incident, link_id: UUID) -> IncidentPerson:
+    """One link of the incident to a person of the user's own organizations: 404 for
+    any other (another organization's links are never seen), 403 for a member whose
+    role there may not link people."""
+    link = incident_people_visible_to(user, incident).filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    if not has_permission(user, Permission.RESPOND_TO_INCIDENTS, link.organization_id):
+        raise PermissionDenied
+    return link
+
+
 # --- Mediations and introductions ---------------------------------------------------
 
 

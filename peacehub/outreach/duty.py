@@ -21,6 +21,38 @@ def shift_covers(shift: DutyShift, moment: datetime.datetime) -> bool:
     return (shift.weekday + 1) % 7 == weekday and time < shift.ends_at
 
 
+_WEEK = datetime.timedelta(days=7)
+
+
+def _from_monday(weekday: int, time: datetime.time) -> datetime.timedelta:
+    return datetime.timedelta(
+        days=weekday,
+        hours=time.hour,
+        minutes=time.minute,
+        seconds=time.second,
+        microseconds=time.microsecond,
+    )
+
+
+def _span(shift: DutyShift) -> tuple[datetime.timedelta, datetime.timedelta]:
+    """When the shift starts and ends, from Monday midnight; as in shift_covers(), an
+    end before the start is on the next day (Sunday's runs into Monday)."""
+    start = _from_monday(shift.weekday, shift.starts_at)
+    end = _from_monday(shift.weekday + (shift.ends_at < shift.starts_at), shift.ends_at)
+    return start, end
+
+
+def shifts_overlap(a: DutyShift, b: DutyShift) -> bool:
+    """True when some moment falls in both shifts. One that ends as the other starts
+    does not overlap it."""
+    a_start, a_end = _span(a)
+    b_start, b_end = _span(b)
+    # The week goes round: Sunday 22:00–02:00 meets Monday 01:00–03:00.
+    return any(
+        a_start < b_end + weeks * _WEEK and b_start + weeks * _WEEK < a_end for weeks in (-1, 0, 1)
+    )
+
+
 def on_duty_responders(organization_ids, moment: datetime.datetime | None = None):
     """Active users of these organizations who respond to incidents and whose shift
     covers ``moment`` (default: now)."""

@@ -1,8 +1,7 @@
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
@@ -15,6 +14,7 @@ from peacehub.dates import (
 )
 from peacehub.outreach.models import (
     Agreement,
+    AgreementKind,
     AgreementState,
     ContactType,
     DutyShift,
@@ -25,10 +25,20 @@ from peacehub.outreach.models import (
     ResponseActionKind,
     Topic,
 )
+from peacehub.outreach.places import (
+    BLOCK_REFUSED,
+    SUMMARY_REFUSED,
+    is_block_level,
+    names_a_house,
+)
+from peacehub.outreach.services import PARTY_BOTH, PARTY_MISSING
 from peacehub.people.forms import CommunityAreaChoiceField, DateInput, ParticipantField
 from peacehub.people.models import Person
 
 NOTE_MAX = 1000
+CONTACT_NOTE_MAX = 500
+# The empty choice of a list where a value is required: nothing is chosen for the user.
+CHOOSE = _("Choose…")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -66,12 +76,17 @@ class ContactForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    note = note_field(max_length=500)
+    note = note_field(max_length=CONTACT_NOTE_MAX)
     follow_up_by = forms.DateField(label=_("Follow up by"), widget=DateInput(), required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+        # Said, not enforced by the browser: its maxlength cuts a pasted note silently.
+        # The server refuses a longer one, and the page shows all of it again.
+        note = self.fields["note"]
+        note.widget.attrs.pop("maxlength", None)
+        note.help_text = _("At most %(limit)s characters.") % {"limit": CONTACT_NOTE_MAX}
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_occurred_at(self):
@@ -105,12 +120,14 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-# A bare number is a house number; "63rd" or "79th" is a street's name.
-_BLOCK_NUMBER = re.compile(r"\b(\d+)(?!\d|st\b|nd\b|rd\b|th\b)", re.IGNORECASE)
-
-
 class IncidentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What happened"), choices=IncidentKind.choices)
+    # No choice made in advance: one tap on "Save and alert" must not report a fatal
+    # shooting to everyone on shift.
+    kind = forms.ChoiceField(
+        label=_("What happened"),
+        choices=[("", "—"), *IncidentKind.choices],
+        error_messages={"required": _("Choose what happened.")},
+    )
     occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
     community_area = CommunityAreaChoiceField(required=True, empty_label="—")
     block = forms.CharField(
@@ -119,7 +136,11 @@ class IncidentForm(forms.Form):
         required=False,
         help_text=_("A block or a corner, e.g. “6300 block of S Halsted” — never an address."),
     )
-    source = forms.ChoiceField(label=_("How we know"), choices=IncidentSource.choices)
+    source = forms.ChoiceField(
+        label=_("How we know"),
+        choices=[("", "—"), *IncidentSource.choices],
+        error_messages={"required": _("Choose how we know.")},
+    )
     summary = forms.CharField(
         label=_("Summary"),
         max_length=300,
@@ -139,15 +160,19 @@ class IncidentForm(forms.Form):
         return moment
 
     def clean_block(self):
-        """Block level only: house numbers are rounded to the hundred ('6300 block'),
-        so that no one's home can be read from an incident."""
+        """Block level only (peacehub.outreach.places), so that no one's home can be
+        read from an incident."""
         block = self.cleaned_data["block"].strip()
-        numbers = [int(n) for n in _BLOCK_NUMBER.findall(block)]
-        if any(n % 100 for n in numbers if n >= 100) or any(0 < n < 100 for n in numbers):
-            raise forms.ValidationError(
-                _("Give the block (for example “6300 block”), never a house number.")
-            )
+        if not is_block_level(block):
+            raise forms.ValidationError(BLOCK_REFUSED)
         return block
+
+    def clean_summary(self):
+        # Read by every serving organization, the convener and the API, as the block is.
+        summary = self.cleaned_data["summary"].strip()
+        if names_a_house(summary):
+            raise forms.ValidationError(SUMMARY_REFUSED)
+        return summary
 
 
 class PersonLinkForm(forms.Form):
@@ -173,7 +198,10 @@ class ConflictForm(forms.Form):
     community_area = CommunityAreaChoiceField(required=True, empty_label="—")
     # Often recorded after the first meetings: their sessions and agreements come after.
     opened_on = forms.DateField(
-        label=_("Opened on"), widget=DateInput(), required=False, initial=timezone.localdate
+        label=pgettext_lazy("mediation", "Opened on"),
+        widget=DateInput(),
+        required=False,
+        initial=timezone.localdate,
     )
 
     def clean_opened_on(self):
@@ -200,10 +228,11 @@ class PartyForm(forms.Form):
         cleaned = super().clean()
         if "person" in self.errors:
             return cleaned
-        if bool(cleaned.get("person")) == bool(cleaned.get("group_label", "").strip()):
-            raise forms.ValidationError(
-                _("Name a participant or give a neutral group label, not both.")
-            )
+        person, group_label = cleaned.get("person"), cleaned.get("group_label", "").strip()
+        if not person and not group_label:
+            raise forms.ValidationError(PARTY_MISSING)
+        if person and group_label:
+            raise forms.ValidationError(PARTY_BOTH)
         return cleaned
 
 
@@ -221,7 +250,7 @@ class SessionForm(forms.Form):
 
 
 class ConflictCloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+    closed_on = forms.DateField(label=pgettext_lazy("mediation", "Closed on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,6 +267,10 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = ["kind", "made_on", "review_on"]
         widgets = {"made_on": DateInput(), "review_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", CHOOSE), *AgreementKind.choices]
 
     def clean_made_on(self):
         # A mistyped year: refused by the service, as for a session.
@@ -259,7 +292,7 @@ class AgreementForm(forms.ModelForm):
 
 class AgreementStateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=AgreementState.choices)
-    changed_on = forms.DateField(label=_("On"), widget=DateInput())
+    changed_on = forms.DateField(label=_("Changed on"), widget=DateInput())
     review_on = forms.DateField(label=_("Next review"), widget=DateInput(), required=False)
     note = note_field()
 
@@ -301,6 +334,11 @@ class DutyShiftForm(forms.ModelForm):
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        weekdays = DutyShift._meta.get_field("weekday").choices
+        self.fields["weekday"].choices = [("", CHOOSE), *weekdays]
 
     def clean(self):
         cleaned = super().clean()

@@ -485,15 +485,22 @@ class Agreement(models.Model):
 
 
 class AgreementStateChange(models.Model):
+    """One step of an agreement's history. The history reads by the day of the change,
+    then by when it was recorded: of two changes on one day, the one recorded later
+    came later. The agreement's state is that of the latest change in this order, so a
+    change backdated before the latest one takes its place in the history and leaves
+    the current state as it is."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="history")
     state = models.CharField(max_length=20, choices=AgreementState.choices)
     changed_on = models.DateField()
     note = EncryptedTextField(blank=True)
     changed_by = models.ForeignKey(_USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["-changed_on"]
+        ordering = ["-changed_on", "-recorded_at"]  # the latest first
 
 
 class IntroductionStatus(models.TextChoices):

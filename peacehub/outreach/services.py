@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peacehub.accounts.models import Organization
+from peacehub.accounts.models import Membership, Organization
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_request
 from peacehub.cases.models import Case
@@ -26,7 +26,7 @@ from peacehub.dates import (
     years_ahead,
 )
 from peacehub.notifications.services import notify
-from peacehub.outreach.duty import on_duty_responders
+from peacehub.outreach.duty import on_duty_responders, shifts_overlap
 from peacehub.outreach.models import (
     RESPONSE_ORDER,
     Agreement,
@@ -34,6 +34,7 @@ from peacehub.outreach.models import (
     Conflict,
     ConflictParty,
     Contact,
+    DutyShift,
     Incident,
     IncidentPerson,
     IncidentResponse,
@@ -43,11 +44,22 @@ from peacehub.outreach.models import (
     ResponseAction,
     ResponseState,
 )
+from peacehub.outreach.places import reject_house_numbers
 from peacehub.people.models import Status
 from peacehub.people.services import person_case_management_start
 
+# An incident older than this is recorded, with its responses, but wakes no one up.
+ALERT_WINDOW = datetime.timedelta(hours=72)
+
 FOLLOW_UP_IN_THE_PAST = gettext_lazy("A follow-up date cannot be in the past.")
 FOLLOW_UP_TOO_FAR = gettext_lazy("A follow-up date cannot be more than a year ahead.")
+REVIEW_BEFORE_MADE = gettext_lazy(
+    "The review cannot come before the agreement was made (%(date)s)."
+)
+PARTY_MISSING = gettext_lazy("Choose a participant or write a neutral group label.")
+PARTY_BOTH = gettext_lazy("Choose a participant or write a neutral group label, not both.")
+PARTY_PERSON_TWICE = gettext_lazy("This participant is already a party to this mediation.")
+PARTY_GROUP_TWICE = gettext_lazy("“%(label)s” is already a party to this mediation.")
 
 
 @transaction.atomic
@@ -105,6 +117,23 @@ def contact_follow_up_done(*, request, contact: Contact) -> Contact:
     return contact
 
 
+@transaction.atomic
+def contact_follow_up_reopen(*, request, contact: Contact) -> Contact:
+    """Undo "Done" tapped by mistake: the follow-up is owed again, by its date."""
+    if contact.follow_up_by is None:
+        raise ValidationError(_("This contact has no follow-up."))
+    if contact.follow_up_done_at is not None:
+        contact.follow_up_done_at = None
+        contact.save(update_fields=["follow_up_done_at"])
+        audit_request(
+            request,
+            AuditAction.UPDATE,
+            contact,
+            detail={"fields": ["follow_up"], "reopened": True},
+        )
+    return contact
+
+
 def _incident_message(incident: Incident):
     """The alert text, in the reader's language, without any name:
     "Non-fatal shooting in Englewood at 22:40 — open PeaceHub" (with the date when it
@@ -128,10 +157,13 @@ def _incident_message(incident: Incident):
 @transaction.atomic
 def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
     """Record an incident, open a response for every organization serving the area
-    (and the reporting one), and alert their on-duty responders."""
+    (and the reporting one), and alert their on-duty responders other than the person
+    reporting it, who knows. An incident more than ALERT_WINDOW ago alerts no one
+    (``incident.alerted`` is False)."""
     reject_future_moment(data["occurred_at"], _("An incident cannot be in the future."))
     # Refused before anything is written, so that a mistyped year alerts no one.
     reject_before(data["occurred_at"], field="occurred_at")
+    reject_house_numbers(block=data.get("block", ""), summary=data.get("summary", ""))
     incident = Incident.objects.create(
         kind=data["kind"],
         occurred_at=data["occurred_at"],
@@ -157,14 +189,17 @@ def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
         ]
     )
     audit_request(request, AuditAction.CREATE, incident, organization_id=str(organization.pk))
-    url = reverse("outreach:incident", args=[incident.pk])
-    alerted = notify(
-        recipients=on_duty_responders(responding),
-        message=_incident_message(incident),
-        url=url,
-        absolute_url=request.build_absolute_uri(url),
-    )
-    incident.alerted_count = len(alerted)
+    incident.alerted = data["occurred_at"] >= now - ALERT_WINDOW
+    incident.alerted_count = 0
+    if incident.alerted:
+        url = reverse("outreach:incident", args=[incident.pk])
+        alerted = notify(
+            recipients=[u for u in on_duty_responders(responding) if u.pk != request.user.pk],
+            message=_incident_message(incident),
+            url=url,
+            absolute_url=request.build_absolute_uri(url),
+        )
+        incident.alerted_count = len(alerted)
     return incident
 
 
@@ -174,6 +209,18 @@ def incident_close(*, request, incident: Incident) -> Incident:
         incident.closed_at = timezone.now()
         incident.save(update_fields=["closed_at"])
         audit_request(request, AuditAction.UPDATE, incident, detail={"fields": ["closed"]})
+    return incident
+
+
+@transaction.atomic
+def incident_reopen(*, request, incident: Incident) -> Incident:
+    """Undo a closing made by mistake. Reopening alerts no one again."""
+    if incident.closed_at is not None:
+        incident.closed_at = None
+        incident.save(update_fields=["closed_at"])
+        audit_request(
+            request, AuditAction.UPDATE, incident, detail={"fields": ["closed"], "reopened": True}
+        )
     return incident
 
 
@@ -193,6 +240,24 @@ def incident_person_link(*, request, incident: Incident, person, relation: str) 
             detail={"incident": str(incident.pk), "relation": relation},
         )
     return link
+
+
+@transaction.atomic
+def incident_person_unlink(*, request, link: IncidentPerson) -> None:
+    """Remove a link made by mistake: a person wrongly tied to a shooting must not stay
+    so. The audit log keeps that the link existed, and who removed it."""
+    deleted, _rows = IncidentPerson.objects.filter(pk=link.pk).delete()
+    if deleted:
+        audit_request(
+            request,
+            AuditAction.UPDATE,
+            link.person,
+            detail={
+                "incident": str(link.incident_id),
+                "relation": link.relation,
+                "unlinked": True,
+            },
+        )
 
 
 _STEP_FIELDS = {
@@ -253,6 +318,30 @@ def response_action_add(
         detail={"incident": str(response.incident_id), "kind": kind},
     )
     return action
+
+
+# --- Duty shifts ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def duty_shift_add(
+    *, membership: Membership, weekday: int, starts_at: datetime.time, ends_at: datetime.time
+) -> DutyShift:
+    """A weekly shift of a worker that overlaps none they have: the same shift twice (a
+    second tap on Add) or one inside another says nothing new, and hides a mistake."""
+    # Locked, so that two taps at once do not both find the week free.
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if starts_at == ends_at:
+        raise ValidationError({"ends_at": _("A shift must end at another time than it starts.")})
+    shift = DutyShift(membership=membership, weekday=weekday, starts_at=starts_at, ends_at=ends_at)
+    for existing in membership.duty_shifts.all():
+        if shifts_overlap(shift, existing):
+            raise ValidationError(
+                _("%(name)s already has a shift that overlaps this one: %(shift)s.")
+                % {"name": membership.user.full_name, "shift": existing}
+            )
+    shift.save()
+    return shift
 
 
 # --- Mediations -----------------------------------------------------------------------
@@ -350,11 +439,24 @@ def conflict_reopen(*, request, conflict: Conflict) -> Conflict:
 def conflict_party_add(
     *, request, conflict: Conflict, person=None, group_label: str = ""
 ) -> ConflictParty:
+    """A participant or a neutral group label, each once in a mediation: the same label
+    in other capitals is the same group."""
+    # Locked, so that a second tap while the first is on its way finds the first party.
+    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     _refuse_if_closed(conflict)
+    group_label = group_label.strip()
     if person is not None and person.organization_id != conflict.organization_id:
         raise ValidationError(_("Choose a participant of your organization."))
-    if (person is None) == (not group_label):
-        raise ValidationError(_("Name a participant or give a neutral group label, not both."))
+    if person is None and not group_label:
+        raise ValidationError(PARTY_MISSING)
+    if person is not None and group_label:
+        raise ValidationError(PARTY_BOTH)
+    if person is not None and conflict.parties.filter(person=person).exists():
+        raise ValidationError({"person": PARTY_PERSON_TWICE})
+    if group_label:
+        same = conflict.parties.filter(group_label__iexact=group_label).first()
+        if same is not None:
+            raise ValidationError({"group_label": PARTY_GROUP_TWICE % {"label": same.group_label}})
     party = ConflictParty.objects.create(conflict=conflict, person=person, group_label=group_label)
     audit_request(
         request,
@@ -363,6 +465,16 @@ def conflict_party_add(
         detail={"party": str(person.pk) if person else "group"},
     )
     return party
+
+
+@transaction.atomic
+def conflict_party_remove(*, request, party: ConflictParty) -> None:
+    """Take back a party added by mistake, while the mediation is open."""
+    conflict = Conflict.objects.select_for_update().get(pk=party.conflict_id)
+    _refuse_if_closed(conflict)
+    removed = {"party_removed": str(party.person_id) if party.person_id else "group"}
+    party.delete()
+    audit_request(request, AuditAction.UPDATE, conflict, detail=removed)
 
 
 @transaction.atomic
@@ -387,6 +499,13 @@ def mediation_session_add(
     return session
 
 
+def _refuse_review_before(review_on: datetime.date | None, made_on: datetime.date) -> None:
+    if review_on is not None and review_on < made_on:
+        raise ValidationError(
+            {"review_on": REVIEW_BEFORE_MADE % {"date": date_format(made_on, "SHORT_DATE_FORMAT")}}
+        )
+
+
 @transaction.atomic
 def agreement_make(
     *, request, conflict: Conflict, kind: str, made_on: datetime.date, review_on=None
@@ -401,6 +520,7 @@ def agreement_make(
             }
         )
     reject_before(made_on, field="made_on")
+    _refuse_review_before(review_on, made_on)
     agreement = Agreement.objects.create(
         conflict=conflict, kind=kind, made_on=made_on, review_on=review_on
     )
@@ -421,15 +541,25 @@ def agreement_state_change(
     note: str = "",
     review_on=None,
 ) -> AgreementStateChange:
+    """Record a change in the agreement's history. The agreement takes the state of its
+    latest change, by day and then by when it was recorded: a change dated before the
+    latest one (a worker catching up on last week) goes into the history at its day and
+    leaves the current state as it is. A review date given is the next review, whatever
+    the change's day."""
+    # Locked, so that two changes at once both count in the state they leave.
+    agreement = (
+        Agreement.objects.select_for_update().select_related("conflict").get(pk=agreement.pk)
+    )
     _refuse_if_closed(agreement.conflict)
     if changed_on > timezone.localdate():
         raise ValidationError(_("A change cannot be dated in the future."))
     if changed_on < agreement.made_on:
         raise ValidationError(_("A change cannot come before the agreement was made."))
+    _refuse_review_before(review_on, agreement.made_on)
     change = AgreementStateChange.objects.create(
         agreement=agreement, state=state, changed_on=changed_on, note=note, changed_by=request.user
     )
-    agreement.state = state
+    agreement.state = agreement.history.first().state
     fields = ["state"]
     if review_on is not None:
         agreement.review_on = review_on
@@ -524,4 +654,14 @@ def introduction_return(*, request, introduction: Introduction, reason: str) -> 
     introduction.decided_at = timezone.now()
     introduction.save(update_fields=["status", "return_reason", "decided_at"])
     audit_request(request, AuditAction.UPDATE, introduction, detail={"status": "returned"})
+    worker = introduction.introduced_by
+    if worker is not None and worker.is_active:
+        # The page says it went back to them: they hear of it, without the name.
+        url = reverse("outreach:introductions")
+        notify(
+            recipients=[worker],
+            message=lambda: _("An introduction you made was returned — open PeaceHub"),
+            url=url,
+            absolute_url=request.build_absolute_uri(url),
+        )
     return introduction

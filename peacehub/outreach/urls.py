@@ -8,6 +8,7 @@ urlpatterns = [
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/new/", contacts.contact_new, name="contact_new"),
     path("contacts/<uuid:contact_id>/done/", contacts.contact_done, name="contact_done"),
+    path("contacts/<uuid:contact_id>/reopen/", contacts.contact_reopen, name="contact_reopen"),
     path("incidents/", incidents.incident_list, name="incidents"),
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/<uuid:incident_id>/", incidents.incident_detail, name="incident"),
@@ -17,6 +18,12 @@ urlpatterns = [
         name="incident_link_person",
     ),
     path("incidents/<uuid:incident_id>/close/", incidents.incident_close, name="incident_close"),
+    path("incidents/<uuid:incident_id>/reopen/", incidents.incident_reopen, name="incident_reopen"),
+    path(
+        "incidents/<uuid:incident_id>/people/<uuid:link_id>/remove/",
+        incidents.incident_unlink_person,
+        name="incident_unlink_person",
+    ),
     path("responses/<uuid:response_id>/step/", incidents.response_step, name="response_step"),
     path(
         "responses/<uuid:response_id>/actions/",
@@ -30,6 +37,11 @@ urlpatterns = [
         "mediations/<uuid:conflict_id>/parties/",
         mediations.conflict_party_add,
         name="conflict_party_add",
+    ),
+    path(
+        "mediations/<uuid:conflict_id>/parties/<uuid:party_id>/remove/",
+        mediations.conflict_party_remove,
+        name="conflict_party_remove",
     ),
     path(
         "mediations/<uuid:conflict_id>/close/",

@@ -50,6 +50,10 @@ class ParticipantField(forms.ModelChoiceField):
     """A participant chosen by id from the people the user may work with; anyone else
     (another organization's, or an id that does not exist) is the same error."""
 
+    # Its picker (people/includes/person_picker.html) shows its errors beside the search;
+    # the summary of a form's errors, which lists hidden fields', does not repeat them.
+    shows_own_errors = True
+
     default_error_messages = {
         "invalid_choice": _("Choose a participant of your organization from the search."),
         "invalid_pk_value": _("Choose a participant of your organization from the search."),

@@ -77,12 +77,12 @@ def test_a_mail_server_that_never_answers_is_waited_for_once(on_duty, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_reporter_gets_the_response_before_the_mail_goes_out(
-    client_for, alice, org_a, smtp_inbox
+    client_for, alice, bob, org_a, smtp_inbox
 ):
     """Through the WSGI handler, as gunicorn runs it: the response to the report is
     whole while no mail has been sent; the mail goes out when the server closes it."""
     org_a.community_areas.add(area(68))
-    always_on_duty(alice, org_a)
+    always_on_duty(bob, org_a)  # alerted of Alice's report
     client = client_for(alice)
     client.get(reverse("outreach:incident_new"))
     cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
@@ -111,7 +111,7 @@ def test_the_reporter_gets_the_response_before_the_mail_goes_out(
     b"".join(response)
 
     assert statuses == ["302 Found"]
-    assert alice.notifications.count() == 1  # in the feed at once
+    assert bob.notifications.count() == 1  # in the feed at once
     assert smtp_inbox.messages == []
     response.close()
-    assert [m["To"] for m in smtp_inbox.messages] == ["alice@example.org"]
+    assert [m["To"] for m in smtp_inbox.messages] == ["bob@example.org"]

@@ -4,11 +4,20 @@ from the design, not derived from the code's role table."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from peacehub.accounts.roles import Role
 from peacehub.accounts.services import api_token_create
 from peacehub.accounts.tests.factories import OrganizationFactory, member
-from peacehub.outreach.models import Agreement, Conflict, ConflictParty, MediationSession
+from peacehub.outreach.models import (
+    Agreement,
+    Conflict,
+    ConflictParty,
+    Contact,
+    Incident,
+    IncidentPerson,
+    MediationSession,
+)
 from peacehub.outreach.tests.factories import (
     ConflictFactory,
     ContactFactory,
@@ -79,15 +88,25 @@ def world(org_a):
         closed_on="2024-06-01",
     )
     agreement = Agreement.objects.create(conflict=conflict, kind="peace", made_on="2024-01-01")
+    party = ConflictParty.objects.create(conflict=conflict, group_label="Group A")
     incident = IncidentFactory(reported_by_organization=org_a, community_area=area(68))
     response = IncidentResponseFactory(incident=incident, organization=org_a)
+    link = IncidentPerson.objects.create(
+        incident=incident, person=person, organization=org_a, relation="victim"
+    )
+    closed_incident = IncidentFactory(
+        reported_by_organization=org_a, community_area=area(68), closed_at=timezone.now()
+    )
     return {
         "person": person,
         "conflict": conflict,
         "closed_conflict": closed_conflict,
         "agreement": agreement,
+        "party": party,
         "incident": incident,
         "response": response,
+        "link": link,
+        "closed_incident": closed_incident,
     }
 
 
@@ -96,6 +115,12 @@ URLS = {
     "contact_done": (
         "post",
         lambda w, u: reverse("outreach:contact_done", args=[w["contact"].pk]),
+        {},
+        owned(CVI, 302),
+    ),
+    "contact_reopen": (
+        "post",
+        lambda w, u: reverse("outreach:contact_reopen", args=[w["done_contact"].pk]),
         {},
         owned(CVI, 302),
     ),
@@ -109,6 +134,14 @@ URLS = {
         "post",
         lambda w, u: reverse("outreach:conflict_party_add", args=[w["conflict"].pk]),
         {"group_label": "Group B"},
+        owned(MEDIATORS, 302),
+    ),
+    "conflict_party_remove": (
+        "post",
+        lambda w, u: reverse(
+            "outreach:conflict_party_remove", args=[w["conflict"].pk, w["party"].pk]
+        ),
+        {},
         owned(MEDIATORS, 302),
     ),
     "mediation_session_add": (
@@ -176,6 +209,20 @@ URLS = {
     "incident_close": (
         "post",
         lambda w, u: reverse("outreach:incident_close", args=[w["incident"].pk]),
+        {},
+        incident_action(RESPONDERS),
+    ),
+    "incident_reopen": (
+        "post",
+        lambda w, u: reverse("outreach:incident_reopen", args=[w["closed_incident"].pk]),
+        {},
+        incident_action(RESPONDERS),
+    ),
+    "incident_unlink_person": (
+        "post",
+        lambda w, u: reverse(
+            "outreach:incident_unlink_person", args=[w["incident"].pk, w["link"].pk]
+        ),
         {},
         incident_action(RESPONDERS),
     ),
@@ -247,6 +294,18 @@ def mediations_now():
     )
 
 
+def corrections_now():
+    """What a refused correction must leave as it was: the links of people to
+    incidents, which incidents are closed, which follow-ups are done."""
+    return (
+        sorted(IncidentPerson.objects.values_list("pk", flat=True)),
+        sorted(Incident.objects.filter(closed_at__isnull=False).values_list("pk", flat=True)),
+        sorted(
+            Contact.objects.filter(follow_up_done_at__isnull=False).values_list("pk", flat=True)
+        ),
+    )
+
+
 @pytest.mark.parametrize("url_name", URLS)
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("same_organization", [True, False], ids=["own-org", "other-org"])
@@ -257,10 +316,17 @@ def test_outreach_url_matrix(client, world, org_a, url_name, role, same_organiza
     user = member(organization, role)
     world["contact"] = ContactFactory(person=world["person"], worker=user)
     world["introduction"] = IntroductionFactory(person=world["person"], case_manager=user)
+    world["done_contact"] = ContactFactory(
+        person=world["person"],
+        worker=user,
+        follow_up_by=timezone.localdate(),
+        follow_up_done_at=timezone.now(),
+    )
     method, build, data, expect = URLS[url_name]
     data = {k: (world["person"].pk if v == "PERSON" else v) for k, v in data.items()}
     url = build(world, user)
     before = mediations_now()
+    corrections_before = corrections_now()
 
     if method.startswith("api"):
         _, raw = api_token_create(user=user, name="matrix")
@@ -278,6 +344,7 @@ def test_outreach_url_matrix(client, world, org_a, url_name, role, same_organiza
         body = response.content.decode()
         assert "Dashawn" not in body and "Ellis" not in body
         assert mediations_now() == before
+        assert corrections_now() == corrections_before
 
 
 @pytest.mark.parametrize(

@@ -81,15 +81,16 @@ def test_bad_contacts_get_400_and_change_nothing(api, payload, field):
     assert not Contact.objects.exists()
 
 
-def test_report_an_incident_and_step_its_response(api, alice, org_a, smtp_inbox):
+def test_report_an_incident_and_step_its_response(api, alice, bob, org_a, smtp_inbox):
     org_a.community_areas.add(area(68))
     always_on_duty(alice, org_a)
+    always_on_duty(bob, org_a)
     created = api(
         "post",
         "/api/v1/incidents",
         {
             "kind": "threat",
-            "occurred_at": "2020-01-01T10:00",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "community_area": 68,
             "source": "community",
         },
@@ -98,7 +99,8 @@ def test_report_an_incident_and_step_its_response(api, alice, org_a, smtp_inbox)
     body = created.json()
     [response] = body["responses"]
     assert response["state"] == "notified"
-    assert Notification.objects.filter(recipient=alice).exists()
+    # Her colleague on duty is alerted; she, who reports it, is not.
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [bob.pk]
 
     skipped = api("post", f"/api/v1/responses/{response['id']}/steps", {"state": "on_scene"})
     assert skipped.status_code == 400

@@ -1,4 +1,6 @@
 import datetime
+import html
+import re
 
 import pytest
 from django.db import connection
@@ -341,3 +343,107 @@ def test_every_link_on_the_outreach_home_opens_for_whoever_sees_it(client_for, r
     assert links
     for link in sorted(links):
         assert client.get(link).status_code == 200, link
+
+
+def test_a_pasted_note_too_long_is_refused_by_the_server_and_kept(client_for, alice):
+    """The browser does not cut a pasted note at 500 characters without a word: the
+    page says the limit, and a longer note comes back whole, with the reason."""
+    client = client_for(alice)
+    form = client.get(reverse("outreach:contact_new")).content.decode()
+    textarea = re.search(r"<textarea[^>]*name=\"note\"[^>]*>", form).group()
+    assert "maxlength" not in textarea
+    assert 'aria-describedby="id_note_helptext"' in textarea
+    assert "At most 500 characters." in form
+
+    note = ("He said the beef with the other block is over. " * 13).strip()
+    assert len(note) == 610
+    response = _post(client, non_participant="family", note=note)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["note"] == [
+        "Ensure this value has at most 500 characters (it has 610)."
+    ]
+    assert html.escape(note) in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_an_empty_contact_form_says_to_choose_the_participant_once(client_for, alice):
+    response = client_for(alice).post(reverse("outreach:contact_new"), {})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert content.count("Choose the participant, or say who it was with") == 1
+    assert "Nothing was saved" in content
+
+
+def test_done_asks_first_and_a_follow_up_done_by_mistake_is_undone(client_for, alice, person_a):
+    due = ContactFactory(person=person_a, worker=alice, follow_up_by=timezone.localdate())
+    client = client_for(alice)
+    done = reverse("outreach:contact_done", args=[due.pk])
+    home = client.get(reverse("outreach:home")).content.decode()
+    assert re.search(
+        rf'action="{done}">.*?<button type="submit" class="secondary" '
+        r'data-confirm="Mark this follow-up done\?">Done</button>',
+        home,
+    )
+
+    marked = client.post(done, follow=True)
+
+    assert marked.context["follow_ups"] == []
+    undo = reverse("outreach:contact_reopen", args=[due.pk])
+    page = marked.content.decode()
+    assert f'action="{undo}"' in page
+    assert "Follow-up marked done: Jamal Washington." in page
+
+    undone = client.post(undo, follow=True)
+
+    assert [c.pk for c in undone.context["follow_ups"]] == [due.pk]
+    assert "The follow-up is back on your list." in undone.content.decode()
+    assert undone.context["undoable"] is None
+    due.refresh_from_db()
+    assert due.follow_up_done_at is None
+    assert AuditEvent.objects.filter(
+        record_id=str(due.pk), action="update", detail__reopened=True
+    ).exists()
+
+
+def test_only_the_worker_or_a_supervisor_reopens_a_follow_up(
+    client_for, org_a, alice, bob, person_a
+):
+    from peacehub.accounts.roles import Role
+    from peacehub.accounts.tests.factories import member
+
+    contact = ContactFactory(
+        person=person_a,
+        worker=alice,
+        follow_up_by=timezone.localdate(),
+        follow_up_done_at=timezone.now(),
+    )
+    reopen = reverse("outreach:contact_reopen", args=[contact.pk])
+    other = member(org_a, Role.OUTREACH_WORKER)
+    assert client_for(other).post(reopen).status_code == 403
+    # Someone else's done follow-up is not offered to undo on one's home page.
+    home = client_for(other).get(reverse("outreach:home"), {"undo": contact.pk})
+    assert home.context["undoable"] is None and "Jamal" not in home.content.decode()
+    contact.refresh_from_db()
+    assert contact.follow_up_done_at is not None
+
+    assert client_for(bob).post(reopen).status_code == 302
+    contact.refresh_from_db()
+    assert contact.follow_up_done_at is None
+
+
+def test_a_contact_without_a_follow_up_has_none_to_reopen(client_for, alice, person_a):
+    contact = ContactFactory(person=person_a, worker=alice)
+    response = client_for(alice).post(
+        reverse("outreach:contact_reopen", args=[contact.pk]), follow=True
+    )
+    assert "This contact has no follow-up." in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.follow_up_done_at is None
+
+
+def test_a_picked_participant_carries_their_community_area(client_for, alice, person_a):
+    """The picker sets the contact's area from the result (peacehub.js, [data-pick])."""
+    results = client_for(alice).get(reverse("people:autocomplete"), {"picker": "1", "q": "Jamal"})
+    assert f'data-pick="{person_a.pk}"' in results.content.decode()
+    assert f'data-area="{person_a.community_area_id}"' in results.content.decode()

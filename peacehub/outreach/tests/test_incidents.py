@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import OrganizationFactory, member
+from peacehub.audit.models import AuditEvent
 from peacehub.notifications.models import Notification
 from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.models import (
@@ -19,7 +21,7 @@ from peacehub.outreach.models import (
     ResponseState,
 )
 from peacehub.outreach.services import incident_report
-from peacehub.outreach.tests.factories import always_on_duty, area
+from peacehub.outreach.tests.factories import IncidentFactory, always_on_duty, area
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ def englewood_partners(org_a, org_b):
     return org_c
 
 
-def _report(client, **changes):
+def _report(client, follow=False, **changes):
     data = {
         "kind": "nonfatal_shooting",
         "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -44,12 +46,13 @@ def _report(client, **changes):
         "summary": "One man hit, taken to the trauma center",
         **changes,
     }
-    return client.post(reverse("outreach:incident_new"), data)
+    return client.post(reverse("outreach:incident_new"), data, follow=follow)
 
 
 def test_an_incident_alerts_on_duty_responders_of_serving_organizations(
     client_for,
     alice,
+    bob,
     charlie,
     org_a,
     org_b,
@@ -68,7 +71,7 @@ def test_an_incident_alerts_on_duty_responders_of_serving_organizations(
     charlie.save(update_fields=["preferred_language"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _report(client_for(alice))
+        response = _report(client_for(bob))
 
     incident = Incident.objects.get()
     assert response.status_code == 302
@@ -95,12 +98,12 @@ def test_an_incident_alerts_on_duty_responders_of_serving_organizations(
 
 
 def test_the_alert_names_nobody(
-    client_for, alice, org_a, person_a, smtp_inbox, django_capture_on_commit_callbacks
+    client_for, alice, bob, org_a, person_a, smtp_inbox, django_capture_on_commit_callbacks
 ):
     org_a.community_areas.add(area(68))
     always_on_duty(alice, org_a)
     with django_capture_on_commit_callbacks(execute=True):
-        _report(client_for(alice), summary="")
+        _report(client_for(bob), summary="")
     incident = Incident.objects.get()
     client_for(alice).post(
         reverse("outreach:incident_link_person", args=[incident.pk]),
@@ -112,13 +115,13 @@ def test_the_alert_names_nobody(
     assert "Jamal" not in Notification.objects.get().message
 
 
-def test_the_reporter_learns_how_many_were_alerted(client_for, alice, org_a):
+def test_the_reporter_learns_how_many_were_alerted(client_for, alice, bob, org_a):
     org_a.community_areas.add(area(68))
     nobody = _report(client_for(alice), summary="")
     assert nobody.status_code == 302
     page = client_for(alice).get(nobody["Location"]).content.decode()
     assert "nobody is on duty" in page
-    always_on_duty(alice, org_a)
+    always_on_duty(bob, org_a)
     response = client_for(alice).post(
         reverse("outreach:incident_new"),
         {
@@ -132,20 +135,20 @@ def test_the_reporter_learns_how_many_were_alerted(client_for, alice, org_a):
     assert "1 on-duty responder was alerted" in response.content.decode()
 
 
-def test_an_alert_for_an_earlier_day_carries_the_date(client_for, alice, org_a):
+def test_an_alert_for_an_earlier_day_carries_the_date(client_for, alice, bob, org_a):
     org_a.community_areas.add(area(68))
     always_on_duty(alice, org_a)
     yesterday = timezone.localtime() - datetime.timedelta(days=1)
-    _report(client_for(alice), occurred_at=yesterday.strftime("%Y-%m-%dT%H:%M"))
+    _report(client_for(bob), occurred_at=yesterday.strftime("%Y-%m-%dT%H:%M"))
     message = Notification.objects.get().message
     assert f" on {yesterday:%m/%d/%Y} at {yesterday:%H:%M} " in message
 
 
-def test_feed_shows_the_alert_and_the_badge_counts_it(client_for, alice, org_a):
+def test_feed_shows_the_alert_and_the_badge_counts_it(client_for, alice, bob, org_a):
     org_a.community_areas.add(area(68))
     always_on_duty(alice, org_a)
+    _report(client_for(bob))
     client = client_for(alice)
-    _report(client)
     feed = client.get(reverse("notifications:feed"), {"poll": "1"})
     badge = client.get(reverse("notifications:feed"), {"fragment": "badge", "poll": "1"})
     assert "Non-fatal shooting in Englewood" in feed.content.decode()
@@ -156,14 +159,14 @@ def test_feed_shows_the_alert_and_the_badge_counts_it(client_for, alice, org_a):
 
 
 def test_a_failing_mail_server_does_not_lose_the_alert(
-    client_for, alice, org_a, settings, django_capture_on_commit_callbacks
+    client_for, alice, bob, org_a, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     org_a.community_areas.add(area(68))
     always_on_duty(alice, org_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _report(client_for(alice))
+        response = _report(client_for(bob))
     notification = Notification.objects.get()
     assert response.status_code == 302
     assert notification.emailed_at is None
@@ -178,6 +181,15 @@ def test_a_failing_mail_server_does_not_lose_the_alert(
         ({"occurred_at": "2999-01-01T22:40"}, "occurred_at", "cannot be in the future"),
         ({"block": "6347 S Halsted St"}, "block", "never a house number"),
         ({"block": "12 Elm Street"}, "block", "never a house number"),
+        # Glued to letters, or a round number that is not said to be a block.
+        ({"block": "S6329 Halsted"}, "block", "never a house number"),
+        ({"block": "No6329 S Halsted"}, "block", "never a house number"),
+        ({"block": "6300 S Halsted"}, "block", "never a house number"),
+        ({"summary": "Shots fired in front of 4815 W Madison"}, "summary", "Keep the summary"),
+        ({"summary": "Shots fired at S6329 Halsted"}, "summary", "Keep the summary"),
+        ({"summary": "Man hit in front of 12 Elm Street"}, "summary", "never a house number"),
+        ({"kind": ""}, "kind", "Choose what happened."),
+        ({"source": ""}, "source", "Choose how we know."),
         ({"source": "police"}, "source", "Select a valid choice"),
         ({"kind": "drive_by"}, "kind", "Select a valid choice"),
         ({"summary": "s" * 301}, "summary", "at most 300"),
@@ -220,7 +232,16 @@ def test_an_incident_in_1900_is_refused_and_alerts_no_one(client_for, alice, org
 
 
 @pytest.mark.parametrize(
-    "block", ["", "6300 block of S Halsted", "63rd & Halsted", "Hamilton Park"]
+    "block",
+    [
+        "",
+        "6300 block of S Halsted",
+        "63rd & Halsted",
+        "Hamilton Park",
+        "6,300 block of S Halsted",
+        "I-94 at 63rd St",
+        "6300-6400 blocks of S Halsted",
+    ],
 )
 def test_block_level_places_are_accepted(client_for, alice, block):
     assert _report(client_for(alice), block=block).status_code == 302
@@ -437,6 +458,207 @@ def test_closing_by_the_reporter_does_not_hide_a_response_under_way(
 
 
 @pytest.mark.parametrize(
+    "summary",
+    [
+        "Two men hit near 63rd & Halsted at 22:40, 9mm casings",
+        "2 victims taken to the trauma center, about 300 people at the scene",
+        "Shots on the 6,300 block, 3 shot outside St Sabina",
+    ],
+)
+def test_a_summary_with_counts_times_and_corners_is_kept(client_for, alice, summary):
+    assert _report(client_for(alice), summary=summary).status_code == 302
+    assert Incident.objects.get().summary == summary
+
+
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        ("summary", "Shots fired in front of 4815 W Madison", "Keep the summary to the block"),
+        ("block", "No6329 S Halsted", "never a house number"),
+    ],
+)
+def test_the_service_refuses_a_house_number_whoever_calls_it(
+    alice, bob, org_a, field, text, message
+):
+    always_on_duty(bob, org_a)
+    request = RequestFactory().post("/")
+    request.user = alice
+    with pytest.raises(ValidationError) as refused:
+        incident_report(
+            request=request,
+            organization=org_a,
+            data={
+                "kind": "nonfatal_shooting",
+                "occurred_at": timezone.now(),
+                "community_area": area(68),
+                "source": "hospital",
+                field: text,
+            },
+        )
+    assert message in refused.value.message_dict[field][0]
+    assert not Incident.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_the_reporter_is_neither_alerted_nor_counted(client_for, alice, bob, org_a):
+    """Alice, on duty, reports a shooting she saw: she knows. Alone on duty, she is told
+    that nobody was alerted; with Bob on duty too, that one responder was: Bob."""
+    org_a.community_areas.add(area(68))
+    always_on_duty(alice, org_a)
+    alone = _report(client_for(alice), summary="", follow=True).content.decode()
+    assert not Notification.objects.exists()
+    assert "nobody is on duty" in alone
+    assert "was alerted" not in alone
+
+    always_on_duty(bob, org_a)
+    page = _report(client_for(alice), summary="", follow=True).content.decode()
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [bob.pk]
+    assert "1 on-duty responder was alerted" in page
+    assert "nobody is on duty" not in page
+
+
+def test_what_happened_and_how_we_know_start_empty(client_for, alice):
+    """One tap on "Save and alert" must not report a fatal shooting to everyone on
+    shift: nothing is chosen in advance, and nothing is saved until both are chosen."""
+    client = client_for(alice)
+    form = client.get(reverse("outreach:incident_new")).context["form"]
+    html = str(form["kind"]) + str(form["source"])
+    assert html.count("selected") == 2
+    assert html.count('<option value="" selected>') == 2
+
+    response = _report(client, kind="", source="")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["kind"] == ["Choose what happened."]
+    assert response.context["form"].errors["source"] == ["Choose how we know."]
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(("hours_ago", "alerted"), [(71, True), (73, False)])
+def test_only_an_incident_of_the_last_72_hours_alerts(
+    client_for, alice, bob, org_a, hours_ago, alerted
+):
+    """An old shooting, entered for the record, is kept with its responses; it wakes
+    nobody up, and the reporter is told why."""
+    org_a.community_areas.add(area(68))
+    always_on_duty(bob, org_a)
+    then = timezone.localtime() - datetime.timedelta(hours=hours_ago)
+
+    page = _report(
+        client_for(alice), occurred_at=then.strftime("%Y-%m-%dT%H:%M"), follow=True
+    ).content.decode()
+
+    incident = Incident.objects.get()
+    assert incident.responses.filter(organization=org_a).exists()
+    assert Notification.objects.filter(recipient=bob).exists() is alerted
+    told = "Incident recorded without alerts: it happened more than 72 hours ago."
+    assert (told in page) is not alerted
+    assert ("1 on-duty responder was alerted" in page) is alerted
+    assert "nobody is on duty" not in page
+
+
+def test_the_incident_filters_combine_and_only_open_toggles(client_for, alice, org_a):
+    org_a.community_areas.add(area(68))
+    open_threat = IncidentFactory(
+        kind="threat", reported_by_organization=org_a, community_area=area(68)
+    )
+    IncidentFactory(
+        kind="threat",
+        reported_by_organization=org_a,
+        community_area=area(68),
+        closed_at=timezone.now(),
+    )
+    IncidentFactory(kind="nonfatal_shooting", reported_by_organization=org_a)
+    client = client_for(alice)
+    url = reverse("outreach:incidents")
+
+    both = client.get(url, {"open": "1", "kind": "threat"})
+
+    assert [i.pk for i in both.context["page"]] == [open_threat.pk]
+    html = both.content.decode()
+    # "Only open" shows that it is on, and turning it off keeps the kind...
+    assert re.search(
+        r'<input type="hidden" name="kind" value="threat">\s*<button type="submit" '
+        r'name="open" value="0"[^>]*aria-pressed="true"',
+        html,
+    )
+    # ... and filtering by kind keeps "Only open".
+    assert '<input type="hidden" name="open" value="1">' in html
+
+    threats = client.get(url, {"open": "0", "kind": "threat"})
+    assert len(threats.context["page"]) == 2
+    html = threats.content.decode()
+    assert re.search(r'name="open" value="1"[^>]*aria-pressed="false"', html)
+    assert '<input type="hidden" name="open"' not in html
+
+
+def _linked(client, incident, person, relation="victim"):
+    client.post(
+        reverse("outreach:incident_link_person", args=[incident.pk]),
+        {"person": person.pk, "relation": relation},
+    )
+    return IncidentPerson.objects.get(incident=incident, person=person)
+
+
+def test_a_link_made_by_mistake_is_removed_and_audited(
+    client_for, alice, bob, carmen, charlie, org_a, org_b, person_a
+):
+    org_b.community_areas.add(area(68))
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    link = _linked(client_for(alice), incident, person_a)
+    remove = reverse("outreach:incident_unlink_person", args=[incident.pk, link.pk])
+    page = client_for(alice).get(reverse("outreach:incident", args=[incident.pk]))
+    assert remove in page.content.decode()
+    assert 'data-confirm="Remove the link of Jamal Washington to this incident?"' in (
+        page.content.decode()
+    )
+    # Another organization never learns of the link; a case manager sees it, may not.
+    assert client_for(charlie).post(remove).status_code == 404
+    assert client_for(carmen).post(remove).status_code == 403
+    assert remove not in client_for(carmen).get(page.request["PATH_INFO"]).content.decode()
+    assert IncidentPerson.objects.filter(pk=link.pk).exists()
+
+    response = client_for(bob).post(remove, follow=True)
+
+    assert not IncidentPerson.objects.filter(pk=link.pk).exists()
+    assert "The participant is no longer linked to the incident." in response.content.decode()
+    event = AuditEvent.objects.filter(record_id=str(person_a.pk), action="update").latest("pk")
+    assert event.detail["unlinked"] is True and event.detail["incident"] == str(incident.pk)
+    assert event.detail["relation"] == "victim"
+    assert client_for(bob).post(remove).status_code == 404  # gone
+
+
+def test_an_incident_closed_by_mistake_is_reopened_by_the_reporting_organization(
+    client_for, alice, charlie, org_b
+):
+    org_b.community_areas.add(area(68))
+    _report(client_for(alice))
+    incident = Incident.objects.get()
+    reopen = reverse("outreach:incident_reopen", args=[incident.pk])
+    client_for(alice).post(reverse("outreach:incident_close", args=[incident.pk]))
+    page = client_for(alice).get(reverse("outreach:incident", args=[incident.pk]))
+    assert reopen in page.content.decode()
+    assert reopen not in (
+        client_for(charlie).get(reverse("outreach:incident", args=[incident.pk])).content.decode()
+    )
+    assert client_for(charlie).post(reopen).status_code == 403
+    incident.refresh_from_db()
+    assert incident.closed_at is not None
+
+    response = client_for(alice).post(reopen, follow=True)
+
+    incident.refresh_from_db()
+    assert incident.closed_at is None
+    assert "Incident reopened." in response.content.decode()
+    assert "Close incident" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        record_id=str(incident.pk), action="update", detail__reopened=True
+    ).exists()
+    assert not Notification.objects.exists()  # reopening alerts no one
+
+
+@pytest.mark.parametrize(
     "weekday, start, end, moment, expected",
     [
         (4, "20:00", "04:00", "2026-11-27 23:30", True),  # Friday night
@@ -494,6 +716,81 @@ def test_supervisor_sets_shifts_of_own_workers_only(client_for, bob, alice, char
         .status_code
         == 403
     )
+
+
+def _add_shift(client, user, weekday, starts_at, ends_at):
+    return client.post(
+        reverse("outreach:duty"),
+        {
+            "membership": user.memberships.get().pk,
+            "weekday": weekday,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "weekday, starts_at, ends_at, refused",
+    [
+        (2, "17:00", "01:00", True),  # the same shift again: a second tap on Add shift
+        (2, "18:00", "20:00", True),  # inside it
+        (2, "16:00", "17:30", True),  # across its start
+        (3, "00:30", "02:00", True),  # after midnight, while it runs into Thursday
+        (3, "01:00", "03:00", False),  # from when it ends
+        (2, "15:00", "17:00", False),  # until it starts
+        (1, "23:00", "18:00", True),  # from Tuesday night into Wednesday's shift
+        (1, "23:00", "17:00", False),  # from Tuesday night until it starts
+        (3, "17:00", "01:00", False),  # the next day
+    ],
+)
+def test_a_shift_overlapping_one_the_worker_has_is_refused(
+    client_for, bob, alice, weekday, starts_at, ends_at, refused
+):
+    client = client_for(bob)
+    assert _add_shift(client, alice, 2, "17:00", "01:00").status_code == 302  # Wednesday
+
+    response = _add_shift(client, alice, weekday, starts_at, ends_at)
+
+    shifts = DutyShift.objects.filter(membership__user=alice)
+    if refused:
+        assert response.status_code == 400
+        assert (
+            "Alice Outreach already has a shift that overlaps this one: Wednesday 17:00–01:00."
+            in response.content.decode()
+        )
+        assert shifts.count() == 1
+    else:
+        assert response.status_code == 302
+        assert shifts.count() == 2
+
+
+def test_shifts_overlap_across_the_end_of_the_week(client_for, bob, alice):
+    client = client_for(bob)
+    assert _add_shift(client, alice, 6, "22:00", "02:00").status_code == 302  # Sunday night
+    response = _add_shift(client, alice, 0, "01:00", "09:00")  # Monday morning
+    assert response.status_code == 400
+    assert "Sunday 22:00–02:00" in response.content.decode()
+    assert _add_shift(client, alice, 0, "02:00", "09:00").status_code == 302
+
+
+def test_two_workers_may_have_the_same_shift(client_for, bob, alice, org_a):
+    carl = member(org_a, Role.OUTREACH_WORKER, "carl@example.org", full_name="Carl Later")
+    client = client_for(bob)
+    assert _add_shift(client, alice, 4, "20:00", "04:00").status_code == 302
+    assert _add_shift(client, carl, 4, "20:00", "04:00").status_code == 302
+    assert DutyShift.objects.count() == 2
+
+
+def test_the_day_of_a_shift_is_chosen_not_preset(client_for, bob, alice):
+    client = client_for(bob)
+    page = client.get(reverse("outreach:duty")).content.decode()
+    assert "---------" not in page
+    day = page.split('id="id_weekday"')[1].split("</select>")[0]
+    assert re.match(r'[^>]*>\s*<option value="" selected>Choose…</option>', day)
+    response = _add_shift(client, alice, "", "20:00", "04:00")
+    assert response.status_code == 400
+    assert not DutyShift.objects.exists()
 
 
 def _shift_not_now(user):

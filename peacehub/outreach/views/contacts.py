@@ -2,12 +2,14 @@ import datetime
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -50,6 +52,17 @@ def home(request: HttpRequest) -> HttpResponse:
         # Only what the page shows: never decrypt notes that nobody reads here.
         .only("id", "follow_up_by", "non_participant", "person_id", *_NAME_FIELDS)
         .order_by("follow_up_by")[:20]
+    )
+    # The follow-up just marked done (contact_done sends here with its id), to undo.
+    undo_id = uuid_or_none(request.GET.get("undo", ""))
+    undoable = (
+        contacts_visible_to(user)
+        .filter(pk=undo_id, worker=user, follow_up_done_at__isnull=False)
+        .select_related("person")
+        .only("id", "non_participant", "person_id", *_NAME_FIELDS)
+        .first()
+        if undo_id
+        else None
     )
     own_organizations = [o.pk for o in organizations_with(user, Permission.VIEW_INCIDENTS)]
     # An incident the reporting organization has closed stays here while we are in the
@@ -128,7 +141,7 @@ def home(request: HttpRequest) -> HttpResponse:
     audit_listing(
         request,
         AuditAction.LIST,
-        participants + [c.person for c in follow_ups if c.person],
+        participants + [c.person for c in [*follow_ups, undoable] if c and c.person],
         record_type="people.person",
         view="outreach_home",
     )
@@ -137,6 +150,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "outreach/home.html",
         {
             "follow_ups": follow_ups,
+            "undoable": undoable,
             "incidents": incidents,
             "participants": participants,
             "stale_after": STALE_AFTER_DAYS,
@@ -216,13 +230,32 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "outreach/contact_list.html", {"page": page})
 
 
-@require_POST
-def contact_done(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+def _follow_up_for_user(request: HttpRequest, contact_id: UUID) -> Contact:
+    """A follow-up is the worker's own, or their supervisor's to settle."""
     contact = get_contact_for_user(request.user, contact_id, Permission.LOG_CONTACTS)
     if contact.worker_id != request.user.pk and not has_permission(
         request.user, Permission.SUPERVISE_OUTREACH, contact.organization_id
     ):
         raise PermissionDenied
+    return contact
+
+
+@require_POST
+def contact_done(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+    contact = _follow_up_for_user(request, contact_id)
     services.contact_follow_up_done(request=request, contact=contact)
     messages.success(request, _("Follow-up done."))
+    # The home page offers to undo it: "Done" is one tap, and easily the wrong one.
+    return redirect(f"{reverse('outreach:home')}?{urlencode({'undo': contact.pk})}")
+
+
+@require_POST
+def contact_reopen(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+    contact = _follow_up_for_user(request, contact_id)
+    try:
+        services.contact_follow_up_reopen(request=request, contact=contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The follow-up is back on your list."))
     return redirect("outreach:home")

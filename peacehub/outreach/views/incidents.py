@@ -18,6 +18,7 @@ from peacehub.http import paginate, permission_required
 from peacehub.outreach import services
 from peacehub.outreach.access import (
     get_incident_for_user,
+    get_incident_link_for_user,
     get_response_for_user,
     incident_people_visible_to,
     incidents_visible_to,
@@ -35,13 +36,22 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in IncidentKind.values:
         incidents = incidents.filter(kind=kind)
-    if request.GET.get("open") == "1":
+    else:
+        kind = ""
+    # The two filters combine: each form on the page carries the other's choice.
+    only_open = request.GET.get("open") == "1"
+    if only_open:
         incidents = incidents.filter(closed_at__isnull=True)
     page = paginate(request, incidents.order_by("-occurred_at"))
     return TemplateResponse(
         request,
         "outreach/incident_list.html",
-        {"page": page, "kinds": IncidentKind.choices, "selected_kind": kind},
+        {
+            "page": page,
+            "kinds": IncidentKind.choices,
+            "selected_kind": kind,
+            "only_open": only_open,
+        },
     )
 
 
@@ -58,7 +68,16 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if incident.alerted_count:
+            if not incident.alerted:
+                messages.info(
+                    request,
+                    _(
+                        "Incident recorded without alerts: it happened more than "
+                        "%(hours)s hours ago."
+                    )
+                    % {"hours": int(services.ALERT_WINDOW.total_seconds() // 3600)},
+                )
+            elif incident.alerted_count:
                 messages.success(
                     request,
                     ngettext(
@@ -69,7 +88,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                     % {"count": incident.alerted_count},
                 )
             else:
-                # Nobody will get the alert: the person reporting must know, now.
+                # Nobody but the person reporting would know (they are not alerted of
+                # their own report): they must know that, now.
                 messages.warning(
                     request,
                     _(
@@ -105,6 +125,13 @@ def _detail_context(request, incident, *, link_form=None, action_form=None):
     can_link = has_permission(user, Permission.RESPOND_TO_INCIDENTS) and has_permission(
         user, Permission.VIEW_PEOPLE
     )
+    for link in links:
+        link.can_remove = has_permission(
+            user, Permission.RESPOND_TO_INCIDENTS, link.organization_id
+        )
+    may_close = has_permission(
+        user, Permission.RESPOND_TO_INCIDENTS, incident.reported_by_organization_id
+    )
     return {
         "incident": incident,
         "own_responses": own,
@@ -114,10 +141,8 @@ def _detail_context(request, incident, *, link_form=None, action_form=None):
         "link_form": link_form
         or PersonLinkForm(people=workable_people(user, Permission.RESPOND_TO_INCIDENTS)),
         "action_form": action_form or ResponseActionForm(),
-        "can_close": incident.is_open
-        and has_permission(
-            user, Permission.RESPOND_TO_INCIDENTS, incident.reported_by_organization_id
-        ),
+        "can_close": incident.is_open and may_close,
+        "can_reopen": not incident.is_open and may_close,
     }
 
 
@@ -151,6 +176,17 @@ def incident_link_person(request: HttpRequest, incident_id: UUID) -> HttpRespons
         relation=form.cleaned_data["relation"],
     )
     messages.success(request, _("Linked to the incident. Only your organization sees this."))
+    return redirect("outreach:incident", incident_id=incident.pk)
+
+
+@require_POST
+def incident_unlink_person(request: HttpRequest, incident_id: UUID, link_id: UUID) -> HttpResponse:
+    incident = get_incident_for_user(request.user, incident_id)
+    if not has_permission(request.user, Permission.RESPOND_TO_INCIDENTS):
+        raise PermissionDenied
+    link = get_incident_link_for_user(request.user, incident, link_id)
+    services.incident_person_unlink(request=request, link=link)
+    messages.success(request, _("The participant is no longer linked to the incident."))
     return redirect("outreach:incident", incident_id=incident.pk)
 
 
@@ -191,13 +227,27 @@ def response_action(request: HttpRequest, response_id: UUID) -> HttpResponse:
     return redirect("outreach:incident", incident_id=response.incident_id)
 
 
-@require_POST
-def incident_close(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+def _incident_of_reporting_organization(request: HttpRequest, incident_id: UUID):
+    """Closing and reopening belong to the organization that reported the incident."""
     incident = get_incident_for_user(request.user, incident_id)
     if not has_permission(
         request.user, Permission.RESPOND_TO_INCIDENTS, incident.reported_by_organization_id
     ):
         raise PermissionDenied
+    return incident
+
+
+@require_POST
+def incident_close(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    incident = _incident_of_reporting_organization(request, incident_id)
     services.incident_close(request=request, incident=incident)
     messages.success(request, _("Incident closed."))
+    return redirect("outreach:incident", incident_id=incident.pk)
+
+
+@require_POST
+def incident_reopen(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    incident = _incident_of_reporting_organization(request, incident_id)
+    services.incident_reopen(request=request, incident=incident)
+    messages.success(request, _("Incident reopened."))
     return redirect("outreach:incident", incident_id=incident.pk)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -67,8 +68,11 @@ def conflict_new(request: HttpRequest) -> HttpResponse:
 
 def _state_form(agreement, data=None) -> AgreementStateForm:
     """Each agreement's own form, with ids of its own, so that a label focuses the
-    field of the agreement it stands under."""
-    return AgreementStateForm(data, auto_id=f"id_agreement_{agreement.pk}_%s")
+    field of the agreement it stands under. It starts on the agreement's state: a new
+    review date alone leaves the state as it is."""
+    return AgreementStateForm(
+        data, auto_id=f"id_agreement_{agreement.pk}_%s", initial={"state": agreement.state}
+    )
 
 
 def _conflict_page(request, conflict, status=200, posted_agreement=None, **forms):
@@ -137,6 +141,19 @@ def conflict_party_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
 
 
 @require_POST
+def conflict_party_remove(request: HttpRequest, conflict_id: UUID, party_id: UUID) -> HttpResponse:
+    conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
+    party = get_object_or_404(conflict.parties, pk=party_id)
+    try:
+        services.conflict_party_remove(request=request, party=party)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Party removed."))
+    return redirect("outreach:conflict", conflict_id=conflict.pk)
+
+
+@require_POST
 def mediation_session_add(request: HttpRequest, conflict_id: UUID) -> HttpResponse:
     conflict = get_conflict_for_user(request.user, conflict_id, Permission.MANAGE_MEDIATIONS)
     form = SessionForm(request.POST)
@@ -180,8 +197,22 @@ def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID)
         save=lambda data: services.agreement_state_change(
             request=request, agreement=agreement, **data
         ),
-        done=_("Agreement updated."),
+        done=_agreement_updated,
     )
+
+
+def _agreement_updated(change) -> str:
+    """A change dated before the agreement's latest one goes into its history only:
+    say so, as the badge does not change."""
+    latest = change.agreement.history.first()
+    if latest.pk == change.pk:
+        return _("Agreement updated.")
+    return _(
+        "Change recorded in the history. The agreement stays “%(state)s”, as changed on %(date)s."
+    ) % {
+        "state": latest.get_state_display(),
+        "date": date_format(latest.changed_on, "SHORT_DATE_FORMAT"),
+    }
 
 
 @require_POST

@@ -22,8 +22,9 @@ from peacehub.accounts.access import (
 )
 from peacehub.accounts.models import Membership, User
 from peacehub.accounts.roles import Permission
-from peacehub.forms import status_of
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import permission_required
+from peacehub.outreach import services
 from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.forms import DutyShiftForm
 from peacehub.outreach.models import (
@@ -212,10 +213,15 @@ def duty(request: HttpRequest) -> HttpResponse:
         membership = _responder(responders, request.POST.get("membership"))
         if membership is None:
             form.add_error(None, _("Choose a worker of your organization."))
-        elif form.is_valid():
-            DutyShift.objects.create(membership=membership, **form.cleaned_data)
-            messages.success(request, _("Shift added."))
-            return _duty_of(membership.pk)
+        else:
+            shift = save_posted(
+                request,
+                form,
+                lambda data: services.duty_shift_add(membership=membership, **data),
+                _("Shift added."),
+            )
+            if shift is not NOT_SAVED:
+                return _duty_of(membership.pk)
     selected = _responder(responders, request.GET.get("worker")) if can_edit else None
     return TemplateResponse(
         request,

@@ -11,6 +11,12 @@ document.addEventListener("click", (event) => {
     const search = picker.querySelector("input[type=search]");
     search.value = pick.dataset.name;
     picker.querySelector(".picker-results").replaceChildren();
+    // The contact is where the person lives, when known, as when the form is opened
+    // from the person's "Log" link; else the area stays as it was.
+    const area = picker.closest("form")?.querySelector("select[name=community_area]");
+    if (area && pick.dataset.area && [...area.options].some((o) => o.value === pick.dataset.area)) {
+      area.value = pick.dataset.area;
+    }
     search.focus();
   }
   const confirmButton = event.target.closest("[data-confirm]");
