@@ -316,17 +316,7 @@ def consent_create(request: HttpRequest, person_id: UUID, payload: ConsentIn):
     form = ConsentForm(data, person=person)
     if not form.is_valid():
         return invalid(form.errors)
-    cleaned = form.cleaned_data
-    consent = services.consent_record(
-        request=request,
-        person=person,
-        kind=cleaned["kind"],
-        method=cleaned["method"],
-        given_on=cleaned["given_on"],
-        expires_on=cleaned.get("expires_on"),
-        recipient=cleaned.get("recipient"),
-        scope=cleaned.get("scope"),
-    )
+    consent = services.consent_record(request=request, person=person, **form.consent_fields())
     return Reply(201, _consent_out(consent, timezone.localdate()))
 
 

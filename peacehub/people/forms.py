@@ -317,6 +317,11 @@ class ConsentForm(forms.ModelForm):
     def _post_clean(self):
         pass
 
+    def consent_fields(self) -> dict:
+        """What services.consent_record takes, from the valid form."""
+        fields = ("kind", "method", "given_on", "expires_on", "recipient", "scope")
+        return {field: self.cleaned_data.get(field) for field in fields}
+
 
 class ConsentRevokeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

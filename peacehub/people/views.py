@@ -293,17 +293,7 @@ def consent_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
     form = ConsentForm(request.POST or None, person=person, initial=initial)
     back = next_on_this_site(request) or reverse("people:detail", args=[person.pk])
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.consent_record(
-            request=request,
-            person=person,
-            kind=data["kind"],
-            method=data["method"],
-            given_on=data["given_on"],
-            expires_on=data.get("expires_on"),
-            recipient=data.get("recipient"),
-            scope=data.get("scope"),
-        )
+        services.consent_record(request=request, person=person, **form.consent_fields())
         messages.success(request, _("Consent recorded."))
         # From the referral form, which needs the consent: back to it.
         return redirect(back)
