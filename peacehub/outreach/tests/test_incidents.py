@@ -859,3 +859,18 @@ def test_another_organizations_shift_cannot_be_removed(client_for, charlie, alic
     response = client_for(charlie).post(reverse("outreach:duty_remove", args=[shift.pk]))
     assert response.status_code == 404
     assert DutyShift.objects.filter(pk=shift.pk).exists()
+
+
+def test_a_refused_shift_comes_back_for_the_worker_it_was_for(client_for, bob, alice, org_a):
+    """The list of workers starts with someone else: after the refusal, fixing the times
+    and saving must still give the shift to Alice."""
+    aaliyah = member(org_a, Role.OUTREACH_WORKER, "aaliyah@example.org", full_name="Aaliyah Aa")
+    client = client_for(bob)
+    assert _add_shift(client, alice, 2, "17:00", "01:00").status_code == 302
+
+    refused = _add_shift(client, alice, 2, "18:00", "20:00")
+
+    assert refused.status_code == 400
+    chosen = re.search(r'<option value="([^"]+)" selected>', refused.content.decode())
+    assert chosen and chosen.group(1) == str(alice.memberships.get().pk)
+    assert not DutyShift.objects.filter(membership__user=aaliyah).exists()

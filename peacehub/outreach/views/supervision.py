@@ -222,7 +222,9 @@ def duty(request: HttpRequest) -> HttpResponse:
             )
             if shift is not NOT_SAVED:
                 return _duty_of(membership.pk)
-    selected = _responder(responders, request.GET.get("worker")) if can_edit else None
+    # A refused shift comes back for the worker it was for, not the first in the list.
+    chosen = request.POST.get("membership") or request.GET.get("worker")
+    selected = _responder(responders, chosen) if can_edit else None
     return TemplateResponse(
         request,
         "outreach/duty.html",
