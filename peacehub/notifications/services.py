@@ -42,14 +42,22 @@ def notify(
     *, recipients: Iterable, message: Callable[[], str], url: str, absolute_url: str
 ) -> list[Notification]:
     """Put a message in each recipient's feed, and e-mail it once the transaction has
-    committed and the response has gone out. ``message`` is called in each recipient's
-    language; it must never name a person. A failed e-mail is recorded on the
-    notification; the feed still has it."""
-    notifications = []
-    for user in {u.pk: u for u in recipients}.values():
-        with translation.override(user.preferred_language):
-            text = str(message())
-        notifications.append(Notification(recipient=user, message=text, url=url))
+    committed and the response has gone out. ``message`` is called in each language of
+    the site, the feed showing the reader's; it must never name a person. A failed
+    e-mail is recorded on the notification; the feed still has it."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = str(message())
+    notifications = [
+        Notification(
+            recipient=user,
+            message=texts.get(user.preferred_language, texts[settings.LANGUAGE_CODE]),
+            texts=texts,
+            url=url,
+        )
+        for user in {u.pk: u for u in recipients}.values()
+    ]
     Notification.objects.bulk_create(notifications)
     ids = [n.pk for n in notifications]
     transaction.on_commit(

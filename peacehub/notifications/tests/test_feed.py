@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peacehub.notifications.models import Notification
 
@@ -72,3 +73,25 @@ def test_mark_all_as_read_leaves_an_alert_that_came_in_after_the_page_was_shown(
     client.post(reverse("notifications:mark_read"), {"until": until})
 
     assert list(Notification.objects.filter(read_at__isnull=True)) == [late]
+
+
+def test_an_alert_reads_in_the_language_of_the_page_not_the_one_it_was_sent_in(
+    client_for, alice, settings
+):
+    """Sent while the worker's preferred language was English, read after switching to
+    Spanish: the feed speaks Spanish; the e-mail went in English."""
+    from peacehub.notifications.services import notify
+
+    [alert] = notify(
+        recipients=[alice],
+        message=lambda: _("A participant was introduced to you — open PeaceHub"),
+        url="/outreach/introductions/",
+        absolute_url="http://testserver/outreach/introductions/",
+    )
+    assert alert.message == "A participant was introduced to you — open PeaceHub"
+    client = client_for(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("notifications:feed")).content.decode()
+    spanish = alert.texts["es"]
+    assert spanish != alert.message
+    assert spanish in page and alert.message not in page

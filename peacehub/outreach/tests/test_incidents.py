@@ -113,6 +113,7 @@ def test_the_alert_names_nobody(
     text = mail.as_string()
     assert "Jamal" not in text and "Washington" not in text
     assert "Jamal" not in Notification.objects.get().message
+    assert "Jamal" not in str(Notification.objects.get().texts)  # in no language
 
 
 def test_the_reporter_learns_how_many_were_alerted(client_for, alice, bob, org_a):
