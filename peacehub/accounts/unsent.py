@@ -8,6 +8,10 @@ signed in and opens the page the form was on, the page fills the form in again (
 ``static/js/peacehub.js``) and asks them to check it and save. Nothing is saved on their
 behalf: the post had not passed the session check, and a fresh one must.
 
+Switching language reloads the page, and would lose what was typed into its form (or
+a refused form's entries, shown again with their errors): the switch carries them, and
+the page in the new language fills them in the same way.
+
 The session also ends while nobody is pressing anything: the alerts badge polls, and on
 an unattended phone the page must not keep showing records. The page then goes to the
 sign-in page, but a form with unsaved changes on it is first posted (see
@@ -27,9 +31,11 @@ SESSION_KEY = "peacehub_unsent_form"
 ENDED_FOR = "peacehub_session_ended_for"
 # The field peacehub.js adds to a form it posts because the session ended.
 SENT_AS_SESSION_ENDED = "peacehub_session_ended"
+# The field peacehub.js adds to the language switch: the page's form, as JSON.
+TYPED_FORM = "peacehub_typed_form"
 # Fields that are never kept: the token is stale, a password is never stored anywhere,
 # and "next" or a language choice is navigation, not work.
-_NEVER_KEPT = {"csrfmiddlewaretoken", "next", "language", SENT_AS_SESSION_ENDED}
+_NEVER_KEPT = {"csrfmiddlewaretoken", "next", "language", SENT_AS_SESSION_ENDED, TYPED_FORM}
 _MOST_KEPT_CHARACTERS = 64_000
 _MOST_KEPT_FORMS = 5
 
@@ -67,10 +73,39 @@ def keep(request, user_id) -> None:
         return
     if not _passes_csrf_check(request):
         return
-    payload = json.dumps({"action": request.path, "fields": fields})
+    _store(request, user_id, page_to_come_back_to(request), request.path, fields, "session")
+
+
+def keep_through_language_switch(request, page: str) -> None:
+    """The language switch carries what was typed into the page's form (peacehub.js
+    adds it as TYPED_FORM): kept for the signed-in user as when a session ends, to be
+    filled in again on ``page`` in the other language. (The switch is a form post that
+    passed Django's CSRF check; without JavaScript nothing is carried.)"""
+    if not request.user.is_authenticated:
+        return
+    typed = request.POST.get(TYPED_FORM, "")
+    if not typed or len(typed) > _MOST_KEPT_CHARACTERS:
+        return
+    try:
+        typed = json.loads(typed)
+        action, fields = typed["action"], typed["fields"]
+    except (ValueError, TypeError, KeyError):
+        return
+    if not (isinstance(action, str) and action.startswith("/") and isinstance(fields, dict)):
+        return
+    kept = {
+        name: [value for value in values if isinstance(value, str)]
+        for name, values in fields.items()
+        if isinstance(values, list) and name not in _NEVER_KEPT and "password" not in name
+    }
+    if any(value for values in kept.values() for value in values):
+        _store(request, request.user.pk, page, action, kept, "language")
+
+
+def _store(request, user_id, page: str, action: str, fields: dict, reason: str) -> None:
+    payload = json.dumps({"action": action, "fields": fields, "reason": reason})
     if len(payload) > _MOST_KEPT_CHARACTERS:
         return
-    page = page_to_come_back_to(request)
     # One form a page; two tabs whose session ended together keep one each.
     others = [kept for kept in request.session.get(SESSION_KEY, []) if kept["page"] != page]
     request.session[SESSION_KEY] = [

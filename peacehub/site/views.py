@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from peacehub.academy.access import own_enrollments
+from peacehub.accounts import unsent
 from peacehub.accounts.access import memberships_of, permissions_of
 from peacehub.accounts.models import Organization
 from peacehub.accounts.roles import Permission
@@ -200,9 +202,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
-    response = HttpResponseRedirect(next_on_this_site(request) or "/")
+    back_to = next_on_this_site(request) or "/"
+    response = HttpResponseRedirect(back_to)
     if language in dict(settings.LANGUAGES):
         remember_language(request, response, language)
+        unsent.keep_through_language_switch(request, urlsplit(back_to).path)
         if request.user.is_authenticated and request.user.preferred_language != language:
             request.user.preferred_language = language
             request.user.save(update_fields=["preferred_language"])

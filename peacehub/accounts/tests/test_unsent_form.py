@@ -281,3 +281,93 @@ def test_a_form_that_fails_its_security_check_says_what_to_do(alice, person_a, l
     assert response.status_code == 403
     assert title in response.content.decode()
     assert not Contact.objects.exists()
+
+
+def _switch_language(client, typed, next_page):
+    return client.post(
+        reverse("site:set_language"),
+        {"language": "es", "next": next_page, "peacehub_typed_form": typed},
+    )
+
+
+def _typed_contact(person, **fields):
+    return json.dumps(
+        {
+            "action": reverse("outreach:contact_new"),
+            "fields": {
+                "person": [str(person.pk)],
+                "contact_type": ["hospital"],
+                "note": [NOTE],
+                "csrfmiddlewaretoken": ["stale"],
+                **fields,
+            },
+        }
+    )
+
+
+def test_switching_language_keeps_what_was_typed_for_the_page(client, alice, person_a):
+    client.force_login(alice)
+    page = _contact_form_address(person_a)
+
+    response = _switch_language(client, _typed_contact(person_a), page)
+
+    assert response["Location"] == page
+    assert not Contact.objects.exists()
+    shown = client.get(page)
+    kept = shown.context["unsent_form"]
+    assert kept["reason"] == "language"
+    assert kept["action"] == reverse("outreach:contact_new")
+    assert kept["fields"]["note"] == [NOTE]
+    assert "csrfmiddlewaretoken" not in kept["fields"]
+    html = shown.content.decode()
+    assert 'lang="es"' in html
+    assert "Lo que escribió" in html
+    assert "su sesión había terminado" not in html.lower()
+    (row,) = Session.objects.filter(session_key=client.session.session_key)
+    assert NOTE not in json.dumps(row.get_decoded())
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"action": "https://evil.example/", "fields": {"note": [NOTE]}}),
+        json.dumps({"action": "/outreach/contacts/new/", "fields": {"note": NOTE}}),
+        json.dumps({"action": "/outreach/contacts/new/", "fields": {"note": [""]}}),
+    ],
+)
+def test_a_switch_carrying_nothing_usable_keeps_nothing_and_still_switches(
+    client, alice, person_a, typed
+):
+    client.force_login(alice)
+    response = _switch_language(client, typed, _contact_form_address(person_a))
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "es"
+    assert SESSION_KEY not in client.session
+
+
+def test_a_password_typed_before_switching_is_never_kept(client, alice):
+    client.force_login(alice)
+    typed = json.dumps(
+        {
+            "action": reverse("accounts:profile"),
+            "fields": {"form": ["password"], "old_password": ["secret"], "new_password1": ["x"]},
+        }
+    )
+    _switch_language(client, typed, reverse("accounts:profile"))
+    kept = client.get(reverse("accounts:profile")).context["unsent_form"]
+    assert kept["fields"] == {"form": ["password"]}
+
+
+def test_signed_out_the_switch_keeps_nothing(client, person_a):
+    _switch_language(client, _typed_contact(person_a), "/")
+    assert SESSION_KEY not in client.session
+
+
+def test_a_switch_forged_from_another_site_keeps_nothing(alice, person_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = _switch_language(client, _typed_contact(person_a), _contact_form_address(person_a))
+    assert response.status_code == 403
+    assert SESSION_KEY not in client.session

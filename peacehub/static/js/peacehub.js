@@ -28,12 +28,44 @@ document.addEventListener("click", (event) => {
 // The page's address changes with live searches (hx-push-url); switching language
 // must come back to the same search, not to the address the page loaded with. (A page
 // shown after a form with errors keeps the server's choice: its address takes POST only.)
+// What was typed into the page's form goes along, to be filled in again on the page in
+// the other language (accounts/unsent.py): a form with unsaved changes or, on a page
+// shown after a refused form, the form that was sent.
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest(".language-switch[data-follow-address]");
-  if (form) {
+  const form = event.target.closest(".language-switch");
+  if (!form) {
+    return;
+  }
+  const afterRefusedForm = !form.hasAttribute("data-follow-address");
+  if (!afterRefusedForm) {
     form.querySelector("input[name=next]").value = location.pathname + location.search;
   }
+  const forms = [...document.querySelectorAll("main form[method=post]")];
+  const typed =
+    (afterRefusedForm && forms.find((candidate) => actionPath(candidate) === location.pathname)) ||
+    forms.find(hasUnsavedChanges);
+  if (typed) {
+    const carried = document.createElement("input");
+    carried.type = "hidden";
+    carried.name = "peacehub_typed_form";
+    carried.value = JSON.stringify({ action: actionPath(typed), fields: textFields(typed) });
+    form.append(carried);
+  }
 });
+
+function actionPath(form) {
+  return new URL(form.action, location.href).pathname;
+}
+
+function textFields(form) {
+  const fields = {};
+  for (const [name, value] of new FormData(form)) {
+    if (typeof value === "string") {
+      (fields[name] ||= []).push(value);
+    }
+  }
+  return fields;
+}
 
 // A second tap on Save while the first is on its way (a phone on a slow network)
 // would save twice: two incidents, and two alerts to everyone on shift. A form is
@@ -73,7 +105,7 @@ function fillUnsentForm() {
   }
   const { action, fields } = JSON.parse(kept.textContent);
   const form = [...document.querySelectorAll("form[method=post]")].find(
-    (candidate) => new URL(candidate.action, location.href).pathname === action,
+    (candidate) => actionPath(candidate) === action,
   );
   if (!form) {
     return;
