@@ -7,9 +7,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import ngettext_lazy
 
 # What save_posted() answers when the page must show the form again.
 NOT_SAVED = object()
+
+# Django's own Spanish for this says "menos de N caracteres" (fewer than N), where N
+# are allowed: it contradicted our "At most N characters". The catalogue has a right
+# wording; marking the message here keeps it there through `make messages`.
+DJANGO_MAX_LENGTH_MESSAGE = ngettext_lazy(
+    "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+    "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+    "limit_value",
+)
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

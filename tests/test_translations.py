@@ -108,3 +108,19 @@ def test_compiled_catalogue_is_up_to_date():
         e.msgid for e in committed.translated_entries() if (e.msgctxt, e.msgid) not in as_compiled
     ]
     assert stale == [], "run `make messages` to compile the catalogue"
+
+
+def test_a_too_long_text_is_refused_in_spanish_with_the_limit_it_has():
+    """Django's Spanish said "menos de 3" (fewer than three) where three are allowed."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("es"):
+        for limit, text, message in [
+            (3, "abcd", "Escriba como máximo 3 caracteres (tiene 4)."),
+            (1, "ab", "Escriba como máximo 1 carácter (tiene 2)."),
+        ]:
+            with pytest.raises(ValidationError) as refused:
+                forms.CharField(max_length=limit).clean(text)
+            assert refused.value.messages == [message]
