@@ -6,6 +6,7 @@ Playwright never downloads a browser here: CI installs Debian's `chromium` packa
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -53,6 +54,27 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 @pytest.fixture(autouse=True)
 def _live_database(transactional_db) -> None:
     """Browser tests run against live_server, which needs real transactions."""
+
+
+_ONE_QUERY_AT_A_TIME = threading.RLock()
+
+
+def _serialized(execute, sql, params, many, context):
+    with _ONE_QUERY_AT_A_TIME:
+        return execute(sql, params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def _one_query_at_a_time(live_server) -> Iterator[None]:
+    """On SQLite the test database is in memory, and every thread of the live server
+    (one a request) shares one connection to it, as Django's LiveServerTestCase does.
+    Two requests at once (the alerts badge polling while a page loads) broke the
+    driver's statement cache on that connection: a KeyError and a 500, seen once in a
+    few hundred runs. The server's queries take turns."""
+    with contextlib.ExitStack() as stack:
+        for shared in live_server.thread.connections_override.values():
+            stack.enter_context(shared.execute_wrapper(_serialized))
+        yield
 
 
 # --- Browser, contexts, pages ----------------------------------------------------------
