@@ -26,7 +26,7 @@ from peacehub.cases.services import (
     reject_implausible_target,
 )
 from peacehub.dates import reject_before, reject_future_day
-from peacehub.people.forms import DateInput
+from peacehub.people.forms import CHOOSE, DateInput, choose_first
 
 TEXT_MAX = 2000
 
@@ -92,7 +92,7 @@ class IntakeForm(forms.ModelForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referred_by"].choices = [("", _("Choose…")), *Intake.referred_by.field.choices]
+        self.fields["referred_by"].choices = [("", CHOOSE), *Intake.referred_by.field.choices]
         self.case = case
 
     def clean_intake_on(self):
@@ -227,6 +227,10 @@ class PreReleaseContactForm(forms.ModelForm):
         fields = ["contacted_on", "kind", "note"]
         widgets = {"contacted_on": DateInput()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_first(self.fields["kind"])
+
     def clean_contacted_on(self):
         day = self.cleaned_data["contacted_on"]
         reject_future_day(day, _("A contact cannot be in the future."))
@@ -251,6 +255,10 @@ class ReentryServiceForm(forms.ModelForm):
     class Meta:
         model = ReentryService
         fields = ["domain", "description", "day_after_release", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_first(self.fields["domain"])
 
     def _post_clean(self):
         pass

@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from peacehub.accounts.models import Organization
@@ -24,6 +25,44 @@ from peacehub.people.services import (
 
 _PHONE_ALLOWED = re.compile(r"^[0-9 +().\-]*$")
 EARLIEST_BIRTH_YEAR = 1900
+
+
+# The first option of a select that must be chosen: nothing is chosen for the person,
+# and submitting it unchosen says "This field is required." on that field.
+CHOOSE = _("Choose…")
+
+
+def choose_first(field: forms.Field) -> forms.Field:
+    """Start a required select on an empty "Choose…" option."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = CHOOSE
+    else:
+        field.choices = [("", CHOOSE), *[c for c in field.choices if c[0] != ""]]
+    return field
+
+
+def required_for_a_choice(field: forms.Field, *, when, message) -> forms.Field:
+    """Mark a field that is required only for one choice of another field (an outcome
+    when closing, a reason when declining). Its label never says "optional"
+    (includes/field.html), its help starts with ``when`` ("Required when …"), and a
+    form's clean() adds ``message``, which names the same condition, through
+    missing_for_a_choice()."""
+    field.required_for_a_choice = True
+    field.help_text = format_lazy("{} {}", when, field.help_text) if field.help_text else when
+    field.error_messages["required_for_a_choice"] = message
+    return field
+
+
+def missing_for_a_choice(form: forms.Form, name: str, message=None) -> None:
+    """The error of a field marked by required_for_a_choice(), left empty: its message,
+    or ``message`` where the field is required for several choices, each named."""
+    form.add_error(
+        name,
+        forms.ValidationError(
+            message or form.fields[name].error_messages["required_for_a_choice"],
+            code="required_for_a_choice",
+        ),
+    )
 
 
 class DateInput(forms.DateInput):
@@ -175,6 +214,11 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        required_for_a_choice(
+            self.fields["reason"],
+            when=_("Required when closing the record."),
+            message=_("Give the reason for closing: it is required when closing the record."),
+        )
         allowed = ALLOWED_TRANSITIONS.get(person.status, set())
         self.fields["to_status"].choices = [
             (value, label) for value, label in Status.choices if value in allowed
@@ -183,7 +227,7 @@ class StatusChangeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("to_status") == Status.CLOSED and not cleaned.get("reason"):
-            self.add_error("reason", _("Give the reason for closing."))
+            missing_for_a_choice(self, "reason")
         return cleaned
 
 
@@ -294,6 +338,16 @@ class ConsentForm(forms.ModelForm):
         self.fields["recipient"].queryset = Organization.objects.exclude(
             pk=person.organization_id
         ).exclude(kind=Organization.Kind.CONVENER)
+        for name in ("kind", "recipient", "method"):
+            choose_first(self.fields[name])
+        required_for_a_choice(
+            self.fields["recipient"],
+            when=_("Required when the consent is to share information."),
+            message=_(
+                "Name the organization the person agrees to share with: it is required "
+                "when the consent is to share information."
+            ),
+        )
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self):
@@ -305,7 +359,7 @@ class ConsentForm(forms.ModelForm):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if kind == ConsentKind.SHARE and not cleaned.get("recipient"):
-            self.add_error("recipient", _("Name the organization the person agrees to share with."))
+            missing_for_a_choice(self, "recipient")
         if kind != ConsentKind.SHARE:
             cleaned["recipient"] = None
             cleaned["scope"] = []

@@ -2,11 +2,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peacehub.accounts.models import User
 from peacehub.accounts.roles import ROLE_PERMISSIONS, Role
 from peacehub.dates import reject_before, reject_future_day
-from peacehub.people.forms import DateInput, ParticipantField
+from peacehub.people.forms import (
+    DateInput,
+    ParticipantField,
+    choose_first,
+    missing_for_a_choice,
+    required_for_a_choice,
+)
 from peacehub.people.models import Language, Person
 from peacehub.programs.access import program_permission
 from peacehub.programs.models import (
@@ -24,6 +31,9 @@ from peacehub.programs.models import (
     SessionFormat,
 )
 from peacehub.programs.services import (
+    CLOSED_ON_REQUIRED,
+    EXIT_REASON_REQUIRED,
+    OUTCOME_REQUIRED,
     VOLUNTARY_REQUIRED,
     ipv_refusal,
     milestone_problems,
@@ -116,6 +126,11 @@ class FinishForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.enrollment = enrollment
         self.fields["ended_on"].initial = timezone.localdate()
+        required_for_a_choice(
+            self.fields["exit_reason"],
+            when=_("Required when the person left before completing."),
+            message=EXIT_REASON_REQUIRED,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -124,7 +139,7 @@ class FinishForm(forms.Form):
         if ended_on and ended_on < self.enrollment.enrolled_on:
             self.add_error("ended_on", _("The enrollment cannot end before it started."))
         if cleaned.get("status") == EnrollmentStatus.EXITED and not cleaned.get("exit_reason"):
-            self.add_error("exit_reason", _("Give the reason for leaving."))
+            missing_for_a_choice(self, "exit_reason")
         return cleaned
 
 
@@ -145,6 +160,7 @@ class MilestoneForm(forms.Form):
     def __init__(self, *args, enrollment: Enrollment, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrollment = enrollment
+        choose_first(self.fields["kind"])
         self.fields["achieved_on"].initial = timezone.localdate()
 
     def clean(self):
@@ -159,12 +175,16 @@ class MilestoneForm(forms.Form):
 
 class MatterForm(forms.Form):
     matter_type = forms.ChoiceField(label=_("Type of matter"), choices=MatterType.choices)
-    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+    # "Abierto el" in Spanish (el asunto): a mediation's "Opened on" is "Abierta el".
+    opened_on = forms.DateField(
+        label=pgettext_lazy("legal matter", "Opened on"), widget=DateInput()
+    )
     notes = note_field(_("Legal notes"), help_text=_("Read by legal staff only."))
 
     def __init__(self, *args, enrollment: Enrollment, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrollment = enrollment
+        choose_first(self.fields["matter_type"])
         self.fields["opened_on"].initial = timezone.localdate()
 
     def clean(self):
@@ -204,6 +224,11 @@ class MatterUpdateForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.matter = matter
+        when_closing = _("Required when closing the matter.")
+        required_for_a_choice(
+            self.fields["closed_on"], when=when_closing, message=CLOSED_ON_REQUIRED
+        )
+        required_for_a_choice(self.fields["outcome"], when=when_closing, message=OUTCOME_REQUIRED)
 
     def clean(self):
         cleaned = super().clean()
@@ -211,9 +236,9 @@ class MatterUpdateForm(forms.Form):
             return cleaned
         closed_on = cleaned.get("closed_on")
         if closed_on is None and "closed_on" not in self.errors:
-            self.add_error("closed_on", _("Give the date the matter closed."))
+            missing_for_a_choice(self, "closed_on")
         if not cleaned.get("outcome"):
-            self.add_error("outcome", _("Give the outcome of the matter."))
+            missing_for_a_choice(self, "outcome")
         reject_future(self, "closed_on", _("A matter cannot close in the future."))
         if closed_on and closed_on < self.matter.opened_on:
             self.add_error("closed_on", _("A matter cannot close before it was opened."))

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from peacehub.dates import (
     reject_before,
     reject_future_day,
 )
+from peacehub.people.models import Person
 from peacehub.programs.access import program_permission
 from peacehub.programs.models import (
     RETENTION,
@@ -36,7 +38,8 @@ from peacehub.programs.models import (
     WorkforceMilestone,
 )
 from peacehub.referrals.access import referrals_received_by
-from peacehub.referrals.models import Referral
+from peacehub.referrals.models import ENROLLABLE_STATUSES, Referral
+from peacehub.services.services import text_words
 
 # West Englewood, Englewood, Chicago Lawn and South Chicago: the community areas of the
 # IPV pilot (DESIGN.md). Another city names its own in settings.IPV_PILOT_AREAS.
@@ -70,23 +73,78 @@ VOLUNTARY_REQUIRED = gettext_lazy(
 )
 
 
+# Fields required for one choice only: the forms show the condition in the help text
+# (people.forms.required_for_a_choice) and these words name it again when one is missing.
+EXIT_REASON_REQUIRED = gettext_lazy(
+    "Give the reason for leaving: it is required when the person left before completing."
+)
+CLOSED_ON_REQUIRED = gettext_lazy(
+    "Give the date the matter closed: it is required when closing the matter."
+)
+OUTCOME_REQUIRED = gettext_lazy(
+    "Give the outcome of the matter: it is required when closing the matter."
+)
+
+
+def short_date(day: datetime.date) -> str:
+    """A day in a message, as the pages show days: the language's short format."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 # --- Enrollments ------------------------------------------------------------------------
 
 
-def _answered_referral(user, organization, referral_id) -> Referral | None:
+def _legal_name(person) -> list[str]:
+    return text_words(f"{person.legal_first_name} {person.legal_last_name}")
+
+
+def referred_person_record(referral: Referral, people: QuerySet) -> Person | None:
+    """Among ``people``, the receiving organization's own record of the person a
+    referral is about (the same legal name, as enrollment_create requires), if any."""
+    name = _legal_name(referral.person)
+    candidates = people.filter(
+        organization_id=referral.receiving_organization_id,
+        legal_last_name__iexact=referral.person.legal_last_name,
+    ).select_related("community_area")
+    return next((p for p in candidates if _legal_name(p) == name), None)
+
+
+def _answered_referral(user, organization, referral_id, person) -> Referral | None:
     """The referral an enrollment answers: one the user's organization received and
-    still sees (under a current consent). Any other id gets the same answer as an
-    unknown one."""
+    still sees (under a current consent), accepted and still open, about this person
+    (the receiver's own record carries the legal name the packet gives, accents and
+    case aside). Any other id gets the same answer as an unknown one."""
     if not referral_id:
         return None
     referral = (
         referrals_received_by(user)
+        .select_related("person")
         .filter(pk=referral_id, receiving_organization_id=organization.pk)
         .first()
     )
     if referral is None:
         raise ValidationError(
             {"referral_id": _("This referral is not one your organization received.")}
+        )
+    if referral.status not in ENROLLABLE_STATUSES:
+        raise ValidationError(
+            {
+                "referral_id": _(
+                    "This referral is “%(status)s”: an enrollment can answer a referral "
+                    "only once your organization has accepted it and while it is open."
+                )
+                % {"status": referral.get_status_display()}
+            }
+        )
+    if _legal_name(person) != _legal_name(referral.person):
+        raise ValidationError(
+            {
+                "person": _(
+                    "This referral is about %(name)s, not the participant chosen. Choose "
+                    "your record of %(name)s, or add them from the referral."
+                )
+                % {"name": referral.person.legal_name}
+            }
         )
     return referral
 
@@ -121,7 +179,7 @@ def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollm
         raise ValidationError(
             {"person": _("This participant is already enrolled in this program.")}
         )
-    referral = _answered_referral(request.user, organization, data.get("referral_id"))
+    referral = _answered_referral(request.user, organization, data.get("referral_id"), person)
     if referral is not None:
         sent_on = timezone.localdate(referral.created_at)
         reject_before(
@@ -131,7 +189,7 @@ def enrollment_create(*, request, organization, data: dict[str, Any]) -> Enrollm
                 "An enrollment that answers a referral cannot start before the referral was "
                 "sent (%(date)s)."
             )
-            % {"date": date_format(sent_on, "SHORT_DATE_FORMAT")},
+            % {"date": short_date(sent_on)},
             "enrolled_on",
         )
     enrollment = Enrollment.objects.create(
@@ -172,7 +230,7 @@ def enrollment_finish(
     if ended_on < enrollment.enrolled_on:
         raise ValidationError({"ended_on": _("The enrollment cannot end before it started.")})
     if status == EnrollmentStatus.EXITED and not exit_reason:
-        raise ValidationError({"exit_reason": _("Give the reason for leaving.")})
+        raise ValidationError({"exit_reason": EXIT_REASON_REQUIRED})
     enrollment.status = status
     enrollment.ended_on = ended_on
     enrollment.exit_reason = exit_reason if status == EnrollmentStatus.EXITED else ""
@@ -197,7 +255,7 @@ def _not_before_enrollment(enrollment: Enrollment, day: datetime.date, field: st
         raise ValidationError(
             {
                 field: _("This date comes before the enrollment (%(date)s).")
-                % {"date": enrollment.enrolled_on.isoformat()}
+                % {"date": short_date(enrollment.enrolled_on)}
             }
         )
 
@@ -220,7 +278,7 @@ def milestone_problems(
             problems["achieved_on"] = str(TOO_FAR_IN_THE_PAST)
         elif day < enrollment.enrolled_on:
             problems["achieved_on"] = _("This date comes before the enrollment (%(date)s).") % {
-                "date": enrollment.enrolled_on.isoformat()
+                "date": short_date(enrollment.enrolled_on)
             }
     by_kind = {m.kind: m for m in existing if m.kind != MilestoneKind.SKILL_TRAINING}
     if kind == MilestoneKind.SKILL_TRAINING:
@@ -252,8 +310,8 @@ def milestone_problems(
                     "(started %(start)s)."
                 ) % {
                     "days": days,
-                    "due": due.isoformat(),
-                    "start": placement.achieved_on.isoformat(),
+                    "due": short_date(due),
+                    "start": short_date(placement.achieved_on),
                 }
     return problems
 
@@ -326,9 +384,9 @@ def matter_update(*, request, matter: LegalMatter, data: dict[str, Any]) -> list
     outcome = data.get("outcome", "") if status == MatterStatus.CLOSED else ""
     if status == MatterStatus.CLOSED:
         if closed_on is None:
-            raise ValidationError({"closed_on": _("Give the date the matter closed.")})
+            raise ValidationError({"closed_on": CLOSED_ON_REQUIRED})
         if not outcome:
-            raise ValidationError({"outcome": _("Give the outcome of the matter.")})
+            raise ValidationError({"outcome": OUTCOME_REQUIRED})
         reject_future_day(closed_on, _("A matter cannot close in the future."), "closed_on")
         if closed_on < matter.opened_on:
             raise ValidationError({"closed_on": _("A matter cannot close before it was opened.")})

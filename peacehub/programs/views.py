@@ -208,6 +208,13 @@ def enroll(request: HttpRequest, program_slug: str) -> HttpResponse:
         referral_id = request.GET.get("referral", "")
         if uuid_or_none(referral_id):
             initial["referral_id"] = referral_id
+            # A person the organization already has a record of is chosen, rather than
+            # offered to be added a second time.
+            answering = received_referral(request.user, referral_id)
+            if chosen is None and answering is not None:
+                chosen = services.referred_person_record(answering.referral, people)
+                if chosen is not None:
+                    initial["person"] = chosen.pk
         form = EnrollmentForm(initial=initial, program=program, people=people)
     # The referral being answered, for the receiver: whom it is about, and a way to
     # add them to the organization's own records first.

@@ -77,6 +77,21 @@ def get_referral_for_user(user, referral_id: UUID) -> ReferralAccess:
     raise Http404
 
 
+def received_without_consent(user, referral_id: UUID) -> Referral | None:
+    """A referral the user's organization received, whose consent was revoked or has
+    expired since: it can no longer be opened there; a step posted on a page left open
+    is only told why nothing was saved. None for any other id."""
+    return (
+        Referral.objects.filter(
+            pk=referral_id,
+            receiving_organization_id__in=organization_ids_with(user, Permission.RECEIVE_REFERRALS),
+        )
+        .exclude(_current_consent())
+        .select_related("consent")
+        .first()
+    )
+
+
 def received_referral(user, referral_id) -> ReferralAccess | None:
     """A referral the user's organization received and still sees (consent current),
     or None for any other id: the receiving side only."""

@@ -45,7 +45,11 @@ class EventOut(Schema):
     status: str
     at: datetime.datetime
     organization: UUID
+    # What the step says, in the language asked for (PeaceHub's words for a code, then
+    # the note typed); the code itself, "" for none.
     note: str
+    code: str = ""
+    first_appointment_at: datetime.datetime | None = None
 
 
 class PacketOut(Schema):
@@ -120,7 +124,14 @@ def _out(access: ReferralAccess, events: bool = True) -> dict:
         )
     if events:
         data["events"] = [
-            {"status": e.status, "at": e.at, "organization": e.by_organization_id, "note": e.note}
+            {
+                "status": e.status,
+                "at": e.at,
+                "organization": e.by_organization_id,
+                "note": e.shown_note,
+                "code": e.code,
+                "first_appointment_at": e.appointment_at,
+            }
             for e in referral.events.all()
         ]
     return data

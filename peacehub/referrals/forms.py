@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.dates import CLOCK_SKEW
 from peacehub.outreach.forms import DateTimeInput
+from peacehub.people.forms import missing_for_a_choice, required_for_a_choice
 from peacehub.people.models import Consent, ConsentKind
-from peacehub.referrals.models import NEXT_STEPS, ReferralStatus
+from peacehub.referrals.models import ReferralStatus, steps_from
 from peacehub.referrals.services import (
+    FIRST_APPOINTMENT_REQUIRED,
+    NOTE_REQUIRED,
     appointment_before_referral,
     appointment_not_yet,
     reject_appointment_too_far,
@@ -65,13 +68,16 @@ class ReferralForm(forms.Form):
         return cleaned
 
 
+# The first appointment again, while it is the referral's step: a new date for it.
+CORRECT_APPOINTMENT = _("Correct the first appointment")
+
+
 class StepForm(forms.Form):
     status = forms.ChoiceField(label=_("Next step"))
     first_appointment_at = forms.DateTimeField(
         label=_("First appointment"),
         widget=DateTimeInput(),
         required=False,
-        help_text=_("Needed for the step “First appointment” only."),
     )
     note = forms.CharField(
         label=_("Note or reason"),
@@ -83,25 +89,36 @@ class StepForm(forms.Form):
     def __init__(self, *args, referral, allowed, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
-        # Required by one step only: never labelled "optional" (includes/field.html).
-        self.fields["first_appointment_at"].required_for_a_choice = True
-        steps = NEXT_STEPS[referral.status] & allowed
+        steps = steps_from(referral.status, allowed)
         self.fields["status"].choices = [
-            (value, label) for value, label in ReferralStatus.choices if value in steps
+            (value, CORRECT_APPOINTMENT if value == referral.status else label)
+            for value, label in ReferralStatus.choices
+            if value in steps
         ]
+        required_for_a_choice(
+            self.fields["first_appointment_at"],
+            when=_("Required when the next step is “First appointment”."),
+            message=FIRST_APPOINTMENT_REQUIRED,
+        )
+        # The sender may only close; the receiver may decline too.
+        needing_note = [step for step in NOTE_REQUIRED if step in steps]
+        if needing_note:
+            required_for_a_choice(
+                self.fields["note"],
+                when=_("Required when declining or closing the referral.")
+                if ReferralStatus.DECLINED in needing_note
+                else _("Required when closing the referral."),
+                message=NOTE_REQUIRED[ReferralStatus.CLOSED],
+            )
 
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
         if status == ReferralStatus.FIRST_APPOINTMENT and not cleaned.get("first_appointment_at"):
-            self.add_error(
-                "first_appointment_at", _("Give the date and time of the first appointment.")
-            )
-        if (
-            status in (ReferralStatus.DECLINED, ReferralStatus.CLOSED)
-            and not cleaned.get("note", "").strip()
-        ):
-            self.add_error("note", _("Give the reason."))
+            missing_for_a_choice(self, "first_appointment_at")
+        if status in NOTE_REQUIRED and not cleaned.get("note", "").strip():
+            # Each step names itself: "… when declining", "… when closing".
+            missing_for_a_choice(self, "note", NOTE_REQUIRED[status])
         moment = cleaned.get("first_appointment_at")
         if moment and moment < self.referral.created_at - CLOCK_SKEW:
             self.add_error("first_appointment_at", appointment_before_referral(self.referral))

@@ -43,6 +43,25 @@ NEXT_STEPS: dict[str, set[str]] = {
     ReferralStatus.CLOSED: set(),
 }
 OPEN_STATUSES = [s for s, following in NEXT_STEPS.items() if following]
+
+
+def steps_from(status: str, allowed) -> set[str]:
+    """The steps a side whose own steps are ``allowed`` may take from ``status``: the
+    next ones, and for the side that records the first appointment, that step again to
+    correct its date until the person is in service."""
+    steps = NEXT_STEPS[status] & set(allowed)
+    if status == ReferralStatus.FIRST_APPOINTMENT and status in allowed:
+        steps.add(ReferralStatus.FIRST_APPOINTMENT)
+    return steps
+
+
+# The steps at which the receiving organization has taken the person on and the referral
+# is still open: the ones a program enrollment may answer.
+ENROLLABLE_STATUSES = [
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.FIRST_APPOINTMENT,
+    ReferralStatus.IN_SERVICE,
+]
 # A referral without news for this long is flagged to both sides.
 STALE_AFTER_DAYS = 14
 
@@ -107,6 +126,14 @@ class Referral(models.Model):
         return self.is_open and (timezone.now() - self.updated_at).days >= STALE_AFTER_DAYS
 
 
+class EventCode(models.TextChoices):
+    """What PeaceHub itself says of a step: stored as a code, so that each side reads
+    it in the language of its own page."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The person's consent to share was withdrawn.")
+    APPOINTMENT_CORRECTED = "appointment_corrected", _("The first appointment was corrected.")
+
+
 class ReferralEvent(models.Model):
     """One step of a referral, seen by both sides."""
 
@@ -121,6 +148,21 @@ class ReferralEvent(models.Model):
     # A decline or closing reason, an appointment note: read by both organizations, so
     # never clinical detail.
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # db_default too: the demo's bulk insert names its columns and leaves this one out.
+    code = models.CharField(
+        max_length=30, choices=EventCode.choices, blank=True, default="", db_default=""
+    )
+    # The first appointment this step set (a first appointment, or its correction).
+    appointment_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at"]
+
+    @property
+    def shown_note(self) -> str:
+        """What the step says, in the reader's language: PeaceHub's words for its code,
+        then the note that was typed."""
+        parts = [str(self.get_code_display())] if self.code else []
+        if self.note:
+            parts.append(self.note)
+        return " — ".join(parts)

@@ -22,12 +22,13 @@ from peacehub.notifications.services import notify
 from peacehub.people.models import Consent, ConsentKind, Person
 from peacehub.referrals.access import Side
 from peacehub.referrals.models import (
-    NEXT_STEPS,
     OPEN_STATUSES,
     STALE_AFTER_DAYS,
+    EventCode,
     Referral,
     ReferralEvent,
     ReferralStatus,
+    steps_from,
 )
 from peacehub.services.search import services_search
 
@@ -42,7 +43,24 @@ RECEIVER_STEPS = {
     ReferralStatus.CLOSED,
 }
 SENDER_STEPS = {ReferralStatus.CLOSED}
-NEEDS_NOTE = {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
+# The steps that need a reason, and the words that say so when it is missing (the step
+# form's help names them too: people.forms.required_for_a_choice).
+NOTE_REQUIRED = {
+    ReferralStatus.DECLINED: gettext_lazy(
+        "Give the reason: it is required when declining the referral."
+    ),
+    ReferralStatus.CLOSED: gettext_lazy(
+        "Give the reason: it is required when closing the referral."
+    ),
+}
+NEEDS_NOTE = set(NOTE_REQUIRED)
+APPOINTMENT_UNCHANGED = gettext_lazy(
+    "This is the first appointment already recorded: give its new date and time."
+)
+FIRST_APPOINTMENT_REQUIRED = gettext_lazy(
+    "Give the date and time of the first appointment: it is required when the next step "
+    "is “First appointment”."
+)
 REFERRAL_ENDED = gettext_lazy("This referral has ended: nothing was saved.")
 
 
@@ -206,12 +224,17 @@ def referral_step(
     to_status: str,
     note: str = "",
     first_appointment_at: datetime.datetime | None = None,
+    code: str = "",
 ) -> Referral:
+    """The next step of an open referral, by one side; or, by the receiver, a correction
+    of the first appointment (the step again, with its new date) until the person is in
+    service. ``code`` is PeaceHub's own words for the step (EventCode), never typed."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral.is_open:
         raise ValidationError(REFERRAL_ENDED)
     allowed = RECEIVER_STEPS if side == Side.RECEIVER else SENDER_STEPS
-    if to_status not in allowed or to_status not in NEXT_STEPS[referral.status]:
+    correcting = to_status == referral.status == ReferralStatus.FIRST_APPOINTMENT
+    if to_status not in steps_from(referral.status, allowed):
         raise ValidationError(
             _("A referral that is “%(state)s” cannot become “%(next)s”.")
             % {
@@ -221,14 +244,18 @@ def referral_step(
                 else to_status,
             }
         )
-    if to_status in NEEDS_NOTE and not note.strip():
-        raise ValidationError(_("Give the reason."))
+    if to_status in NEEDS_NOTE and not note.strip() and not code:
+        raise ValidationError({"note": NOTE_REQUIRED[to_status]})
     if to_status == ReferralStatus.FIRST_APPOINTMENT:
         if first_appointment_at is None:
-            raise ValidationError(_("Give the date and time of the first appointment."))
+            raise ValidationError({"first_appointment_at": FIRST_APPOINTMENT_REQUIRED})
         if first_appointment_at < referral.created_at - CLOCK_SKEW:
             raise ValidationError({"first_appointment_at": appointment_before_referral(referral)})
         reject_appointment_too_far(first_appointment_at, "first_appointment_at")
+        if correcting:
+            if first_appointment_at == referral.first_appointment_at:
+                raise ValidationError({"first_appointment_at": APPOINTMENT_UNCHANGED})
+            code = EventCode.APPOINTMENT_CORRECTED
         referral.first_appointment_at = first_appointment_at
     if (not_yet := appointment_not_yet(referral, to_status)) is not None:
         raise ValidationError({"status": not_yet})
@@ -251,20 +278,26 @@ def referral_step(
         by=request.user,
         by_organization_id=organization,
         note=note.strip(),
+        code=code,
+        appointment_at=first_appointment_at
+        if to_status == ReferralStatus.FIRST_APPOINTMENT
+        else None,
     )
     audit_request(
         request,
         AuditAction.UPDATE,
         referral,
         organization_id=str(organization),
-        detail={"status": to_status},
+        detail={"status": to_status, **({"code": code} if code else {})},
     )
     if side == Side.RECEIVER and referral.sent_by_id:
         url = reverse("referrals:detail", args=[referral.pk])
         notify(
             recipients=[referral.sent_by],
             message=lambda: (
-                _("A referral you sent is now “%(status)s” — open PeaceHub")
+                _("The first appointment of a referral you sent has a new date — open PeaceHub")
+                if correcting
+                else _("A referral you sent is now “%(status)s” — open PeaceHub")
                 % {"status": ReferralStatus(to_status).label}
             ),
             url=url,
@@ -285,7 +318,7 @@ def referrals_close_for_revoked_consent(*, request, consent: Consent) -> list[Re
             referral=referral,
             side=Side.SENDER,
             to_status=ReferralStatus.CLOSED,
-            note=_("The person's consent to share was withdrawn."),
+            code=EventCode.CONSENT_WITHDRAWN,
         )
         for referral in Referral.objects.filter(consent=consent, status__in=OPEN_STATUSES)
     ]

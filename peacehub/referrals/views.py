@@ -2,7 +2,7 @@ import datetime
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,11 +26,16 @@ from peacehub.referrals import services
 from peacehub.referrals.access import (
     Side,
     get_referral_for_user,
+    received_without_consent,
     referrals_received_by,
     referrals_sent_by,
 )
 from peacehub.referrals.forms import ReferralForm, StepForm
-from peacehub.referrals.models import OPEN_STATUSES, STALE_AFTER_DAYS, ReferralStatus
+from peacehub.referrals.models import (
+    ENROLLABLE_STATUSES,
+    OPEN_STATUSES,
+    STALE_AFTER_DAYS,
+)
 
 # The reason typed on the referral form before a detour ("Show services", "Record
 # consent"), kept for the way back.
@@ -228,14 +233,6 @@ def referral_received(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Steps at which the receiver may enroll the person in one of its programs.
-ENROLLABLE_STATUSES = (
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.FIRST_APPOINTMENT,
-    ReferralStatus.IN_SERVICE,
-)
-
-
 def _detail(request, access, step_form=None, status=200, ended_note=None):
     """The referral's page; ``ended_note`` (the note of a step posted after the referral
     ended, "" when none was typed) says that nothing was saved and gives the note back."""
@@ -272,7 +269,20 @@ def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 
 @require_POST
 def referral_step(request: HttpRequest, referral_id: UUID) -> HttpResponse:
-    access = get_referral_for_user(request.user, referral_id)
+    try:
+        access = get_referral_for_user(request.user, referral_id)
+    except Http404:
+        lost = received_without_consent(request.user, referral_id)
+        if lost is None:
+            raise
+        # Posted by the receiver from a page left open while the person's consent ended:
+        # say so, nothing of the referral, and give back the note that was typed.
+        return TemplateResponse(
+            request,
+            "referrals/consent_ended.html",
+            {"revoked": lost.consent.revoked_at is not None, "note": request.POST.get("note", "")},
+            status=403,
+        )
     if not access.referral.is_open:
         # Posted from a page left open while the referral ended: no step follows; the
         # page says so and gives back the note that was typed.

@@ -85,4 +85,18 @@ def services_search(
 
 
 def query_words(text: str) -> list[str]:
-    return list(dict.fromkeys(text_words(text or "")))[:MAX_QUERY_WORDS]
+    """The words a query must match. One-letter words are not indexed (see
+    service_words_refresh), so letters spelled apart are one word ("G E D" -> "ged", as
+    "G.E.D." is) and a letter alone ("a job") is left out rather than matching, or
+    missing, everything."""
+    words, letters = [], []
+    for word in [*text_words(text or ""), ""]:
+        if len(word) == 1:
+            letters.append(word)
+            continue
+        if len(letters) > 1:
+            words.append("".join(letters))
+        letters = []
+        if word:
+            words.append(word)
+    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]

@@ -133,13 +133,18 @@ def needs_taxonomy_ensure() -> None:
 # --- The word index ---------------------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A dotted acronym, "H.O.P.E." or "G.E.D": one word, so that "hope" finds it (its
+# letters alone are too short to be indexed).
+_DOTTED_ACRONYM = re.compile(r"(?<![a-z0-9])[a-z](?:\.[a-z])+\.?(?![a-z0-9])")
 WORD_LENGTH = ServiceWord._meta.get_field("word").max_length
 
 
 def text_words(text: str) -> list[str]:
-    """Lower-case words without accents: "Atención médica" -> ["atencion", "medica"]."""
+    """Lower-case words without accents: "Atención médica" -> ["atencion", "medica"];
+    a dotted acronym is one word: "H.O.P.E. program" -> ["hope", "program"]."""
     decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    folded = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), folded)
     return [w[:WORD_LENGTH] for w in _WORD.findall(folded)]
 
 

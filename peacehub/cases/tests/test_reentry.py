@@ -214,3 +214,34 @@ def test_a_pre_release_contact_before_the_coalitions_records_is_refused(
         "This date is too far in the past: check the year."
     ]
     assert not plan.contacts.exists()
+
+
+def _first_option(page: str, name: str) -> str:
+    select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    return select.split("<option", 2)[1].split("</option>", 1)[0]
+
+
+def test_the_contact_kind_and_the_service_domain_start_unchosen(client_for, carmen, lined_up):
+    """Nothing is chosen for the case manager: "Choose…" first, and leaving it so is
+    refused on that field, saving nothing."""
+    plan, _service = lined_up
+    client = client_for(carmen)
+    page = client.get(reverse("cases:reentry", args=[plan.person_id])).content.decode()
+    for name in ("kind", "domain"):
+        assert _first_option(page, name) == ' value="" selected>Choose…'
+    assert "---------" not in page
+
+    contact = client.post(
+        reverse("cases:pre_release_contact_add", args=[plan.pk]),
+        {"contacted_on": _days(-1).isoformat(), "kind": "", "note": "First visit"},
+    )
+    assert contact.status_code == 400
+    assert contact.context["contact_form"].errors["kind"] == ["This field is required."]
+    assert not plan.contacts.exists()
+    service = client.post(
+        reverse("cases:reentry_service_add", args=[plan.pk]),
+        {"domain": "", "description": "A bed", "day_after_release": "3", "status": "planned"},
+    )
+    assert service.status_code == 400
+    assert service.context["service_form"].errors["domain"] == ["This field is required."]
+    assert plan.services.count() == 1

@@ -75,8 +75,9 @@ def received(person_a, legal_aid):
 
 @pytest.fixture
 def lenas_client(client_for, lena, legal_aid):
-    """Legal staff of the provider, who keep their own record of the referred person."""
-    PersonFactory(organization=legal_aid, legal_first_name="Jamal", legal_last_name="Provider")
+    """Legal staff of the provider, who keep their own record of the referred person
+    (their own record: another id, the same legal name)."""
+    PersonFactory(organization=legal_aid, legal_first_name="Jamal", legal_last_name="Washington")
     return client_for(lena)
 
 
@@ -154,6 +155,27 @@ def test_the_receiver_adds_the_referred_person_from_the_packet_then_enrolls_them
     assert Enrollment.objects.get().referral == received
 
 
+def test_add_to_your_participants_shows_once_and_not_for_a_person_already_yours(
+    client_for, lena, legal_aid, received
+):
+    url = reverse("programs:enroll", args=["legal"]) + f"?referral={received.pk}"
+    add = "Add Jamal Washington to your participants"
+    client = client_for(lena)
+    assert client.get(url).content.decode().count(add) == 1
+    # Once the provider has its own record of Jamal, that record is chosen instead.
+    own_record = PersonFactory(
+        organization=legal_aid, legal_first_name="Jamal", legal_last_name="Washington"
+    )
+    page = client.get(url).content.decode()
+    assert add not in page
+    assert f'value="{own_record.pk}"' in page
+    assert 'value="Jamal Washington"' in page  # the picker shows whom
+    # Someone else of the same last name is not taken for him.
+    own_record.legal_first_name = "Marcus"
+    own_record.save(update_fields=["legal_first_name"])
+    assert client.get(url).content.decode().count(add) == 1
+
+
 def test_reading_the_packet_to_add_or_enroll_is_in_the_audit_log(
     client_for, lena, charlie, received
 ):
@@ -216,6 +238,64 @@ def test_after_revocation_the_enrollment_no_longer_links_to_the_referral(
     page = lenas_client.get(reverse("programs:enrollment", args=[enrollment.pk])).content.decode()
     assert "Answers a referral" in page
     assert reverse("referrals:detail", args=[received.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    "status", [ReferralStatus.ACCEPTED, ReferralStatus.FIRST_APPOINTMENT, ReferralStatus.IN_SERVICE]
+)
+def test_an_enrollment_answers_an_accepted_open_referral(lenas_client, legal_aid, received, status):
+    received.status = status
+    received.save(update_fields=["status"])
+    response = _enroll_answering(lenas_client, legal_aid.people.get(), received.pk)
+    assert response.status_code == 302
+    assert Enrollment.objects.get().referral == received
+
+
+@pytest.mark.parametrize(
+    "status, shown",
+    [
+        (ReferralStatus.SENT, "Sent"),
+        (ReferralStatus.RECEIVED, "Received"),
+        (ReferralStatus.DECLINED, "Declined"),
+        (ReferralStatus.COMPLETED, "Completed"),
+        (ReferralStatus.CLOSED, "Closed"),
+    ],
+)
+def test_an_enrollment_cannot_answer_a_referral_not_accepted_or_no_longer_open(
+    lenas_client, legal_aid, received, status, shown
+):
+    received.status = status
+    received.save(update_fields=["status"])
+    response = _enroll_answering(lenas_client, legal_aid.people.get(), received.pk)
+    assert response.status_code == 400
+    assert (
+        f"This referral is “{shown}”: an enrollment can answer a referral only once your "
+        "organization has accepted it and while it is open."
+    ) in response.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_an_enrollment_answers_a_referral_about_the_same_person_only(
+    client_for, lena, legal_aid, received
+):
+    """The provider's own record must carry the packet's legal name (accents and case
+    aside); another participant of theirs cannot take the referral."""
+    someone_else = PersonFactory(
+        organization=legal_aid, legal_first_name="Marcus", legal_last_name="Washington"
+    )
+    same = PersonFactory(
+        organization=legal_aid, legal_first_name="JAMAL", legal_last_name="washington"
+    )
+    client = client_for(lena)
+    response = _enroll_answering(client, someone_else, received.pk)
+    assert response.status_code == 400
+    assert (
+        "This referral is about Jamal Washington, not the participant chosen. Choose your "
+        "record of Jamal Washington, or add them from the referral."
+    ) in response.content.decode()
+    assert not Enrollment.objects.exists()
+    assert _enroll_answering(client, same, received.pk).status_code == 302
+    assert Enrollment.objects.get().person == same
 
 
 @pytest.mark.parametrize("which", ["unknown", "not_received", "revoked", "malformed"])
@@ -347,7 +427,9 @@ def test_finishing_an_enrollment(client_for, wes, person_a):
     assert early.status_code == 400
     errors = early.context["finish_form"].errors
     assert errors["ended_on"] == ["The enrollment cannot end before it started."]
-    assert errors["exit_reason"] == ["Give the reason for leaving."]
+    assert errors["exit_reason"] == [
+        "Give the reason for leaving: it is required when the person left before completing."
+    ]
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
 
@@ -461,7 +543,9 @@ def test_an_enrollment_answering_a_referral_cannot_start_before_it_was_sent(
     sent = timezone.now() - datetime.timedelta(days=10)
     Referral.objects.filter(pk=received.pk).update(created_at=sent)
     staff = lena if program == "legal" else member(legal_aid, Role.WORKFORCE_STAFF)
-    person = PersonFactory(organization=legal_aid, legal_first_name="Jamal")
+    person = PersonFactory(
+        organization=legal_aid, legal_first_name="Jamal", legal_last_name="Washington"
+    )
     client = client_for(staff)
     too_early = (timezone.localdate(sent) - datetime.timedelta(days=1)).isoformat()
     response = client.post(

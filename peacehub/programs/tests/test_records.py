@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from peacehub.accounts.roles import Role
 from peacehub.accounts.tests.factories import member
@@ -18,6 +19,7 @@ from peacehub.programs.models import (
     ProgramSession,
     WorkforceMilestone,
 )
+from peacehub.programs.services import milestone_problems
 from peacehub.programs.tests.factories import (
     EnrollmentFactory,
     MatterFactory,
@@ -129,6 +131,31 @@ def test_bad_milestones_save_nothing(client_for, wes, workforce, existing, data,
     assert WorkforceMilestone.objects.count() == before
 
 
+def test_dates_in_milestone_messages_read_as_the_pages_show_them(client_for, wes, workforce):
+    """Not 2025-06-01: the short date of the page's language."""
+    placed = MilestoneFactory(
+        enrollment=workforce, kind="placed", achieved_on=days_ago(100), employer="Acme"
+    )
+    due = placed.achieved_on + datetime.timedelta(days=30)
+    client = client_for(wes)
+    response = add_milestone(client, workforce, kind="retained_30", achieved_on=iso(80))
+    assert response.context["milestone_form"].errors["achieved_on"] == [
+        f"30 days in the job are reached on {date_format(due, 'SHORT_DATE_FORMAT')} at the "
+        f"earliest (started {date_format(placed.achieved_on, 'SHORT_DATE_FORMAT')})."
+    ]
+    response = add_milestone(client, workforce, kind="ged", achieved_on=iso(400))
+    assert response.context["milestone_form"].errors["achieved_on"] == [
+        "This date comes before the enrollment "
+        f"({date_format(workforce.enrolled_on, 'SHORT_DATE_FORMAT')})."
+    ]
+    assert workforce.enrolled_on.isoformat() not in response.content.decode()
+    with translation.override("es"):
+        problems = milestone_problems(workforce, {"kind": "ged", "achieved_on": days_ago(400)}, [])
+        spanish_day = date_format(workforce.enrolled_on, "SHORT_DATE_FORMAT")
+    assert spanish_day in problems["achieved_on"]
+    assert workforce.enrolled_on.isoformat() not in problems["achieved_on"]
+
+
 def test_a_milestone_in_1901_is_refused_even_on_an_enrollment_that_old(client_for, wes, person_a):
     # Recorded before enrollments had to start in this century.
     old = EnrollmentFactory(
@@ -218,8 +245,16 @@ def test_a_matter_from_opening_to_closing(client_for, lee, legal):
             "closed_on",
             "cannot close in the future",
         ),
-        ({"status": "closed", "outcome": "settled"}, "closed_on", "Give the date"),
-        ({"status": "closed", "closed_on": "OPENED"}, "outcome", "Give the outcome"),
+        (
+            {"status": "closed", "outcome": "settled"},
+            "closed_on",
+            "Give the date the matter closed: it is required when closing the matter.",
+        ),
+        (
+            {"status": "closed", "closed_on": "OPENED"},
+            "outcome",
+            "Give the outcome of the matter: it is required when closing the matter.",
+        ),
         ({"status": "archived"}, "status", "Select a valid choice"),
         ({"status": "open", "notes": "n" * 2001}, "notes", "at most 2000 characters"),
     ],
@@ -241,6 +276,23 @@ def test_bad_matter_updates_save_nothing(client_for, lee, legal, data, field, me
     assert message in " ".join(form.errors[field])
     matter.refresh_from_db()
     assert (matter.status, matter.closed_on, matter.notes) == ("open", None, "kept")
+
+
+def _label(page: str, field_id: str) -> str:
+    return page.split(f'for="{field_id}"', 1)[1].split("</label>", 1)[0]
+
+
+def test_fields_required_for_closing_say_so(client_for, lee, legal):
+    """The closing date and the outcome are asked for only when closing: never labelled
+    optional, their help says when they are required; the same for the reason for
+    leaving a program."""
+    matter = MatterFactory(enrollment=legal, opened_on=days_ago(5))
+    page = client_for(lee).get(reverse("programs:enrollment", args=[legal.pk])).content.decode()
+    for field in ("closed_on", "outcome"):
+        assert "optional" not in _label(page, f"id_matter-{matter.pk}-{field}")
+    assert page.count("Required when closing the matter.") == 2
+    assert "optional" not in _label(page, "id_exit_reason")
+    assert "Required when the person left before completing." in page
 
 
 def test_a_matter_cannot_open_before_the_enrollment(client_for, lee, legal):
@@ -410,3 +462,31 @@ def test_sensitive_text_is_encrypted_in_the_database(person_a):
             assert not any(text in value for text in plain)
     ipv.refresh_from_db()
     assert ipv.safety_plan == "No contact with the survivor"
+
+
+def _first_option(page: str, name: str) -> str:
+    select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    return select.split("<option", 2)[1].split("</option>", 1)[0]
+
+
+def test_the_milestone_kind_starts_unchosen_and_must_be_chosen(client_for, wes, workforce):
+    client = client_for(wes)
+    page = client.get(reverse("programs:enrollment", args=[workforce.pk])).content.decode()
+    assert _first_option(page, "kind") == ' value="" selected>Choose…'
+    response = add_milestone(client, workforce, kind="", achieved_on=iso(5))
+    assert response.status_code == 400
+    assert response.context["milestone_form"].errors["kind"] == ["This field is required."]
+    assert not WorkforceMilestone.objects.exists()
+
+
+def test_the_matter_type_starts_unchosen_and_must_be_chosen(client_for, lee, legal):
+    client = client_for(lee)
+    page = client.get(reverse("programs:enrollment", args=[legal.pk])).content.decode()
+    assert _first_option(page, "matter_type") == ' value="" selected>Choose…'
+    response = client.post(
+        reverse("programs:matter_add", args=[legal.pk]),
+        {"matter_type": "", "opened_on": iso(1)},
+    )
+    assert response.status_code == 400
+    assert response.context["matter_form"].errors["matter_type"] == ["This field is required."]
+    assert not LegalMatter.objects.exists()

@@ -15,7 +15,7 @@ from peacehub.notifications.models import Notification
 from peacehub.people.models import ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
 from peacehub.referrals.access import Side
-from peacehub.referrals.models import Referral, ReferralEvent
+from peacehub.referrals.models import Referral, ReferralEvent, ReferralStatus
 from peacehub.referrals.services import referral_step
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
 
@@ -152,7 +152,21 @@ def test_revoking_the_consent_closes_the_receivers_access_at_once(
     sender.post(reverse("people:consent_revoke", args=[person_a.pk, consent.pk]))
 
     assert receiver.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
-    assert _step(receiver, referral, "received").status_code == 404
+    before = ReferralEvent.objects.count()
+    # A step posted from the page left open: refused, saying why, and the note kept.
+    response = _step(receiver, referral, "received", note="Called him, no answer")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert (
+        "The person withdrew their consent to share with your organization: the step was "
+        "not saved, and this referral can no longer be opened here."
+    ) in page
+    assert "Called him, no answer" in page
+    assert "Jamal" not in page and "Eviction" not in page  # nothing of the referral
+    assert ReferralEvent.objects.count() == before
+    referral.refresh_from_db()
+    assert referral.status == "closed"
     assert b"Jamal" not in receiver.get(reverse("referrals:received")).content
     page = sender.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "can no longer open this referral" in page
@@ -202,8 +216,17 @@ def test_a_revoked_consent_cannot_carry_a_new_referral(
     [
         ([], "accepted", "Select a valid choice"),
         (["received"], "completed", "Select a valid choice"),
-        (["received"], "declined", "Give the reason"),
-        (["received", "accepted"], "first_appointment", "Give the date and time"),
+        (
+            ["received"],
+            "declined",
+            "Give the reason: it is required when declining the referral.",
+        ),
+        (
+            ["received", "accepted"],
+            "first_appointment",
+            "Give the date and time of the first appointment: it is required when the "
+            "next step is “First appointment”.",
+        ),
     ],
 )
 def test_steps_out_of_order_or_without_what_they_need_are_refused(
@@ -676,9 +699,14 @@ def test_revoking_the_consent_closes_the_open_referrals_it_carried(
     assert accepted.status == "closed"
     step = accepted.events.order_by("at").last()
     assert (step.status, step.by, step.by_organization) == ("closed", carmen, person_a.organization)
-    assert step.note == "The person's consent to share was withdrawn."
+    # Stored as a code, read in the language of each page.
+    assert (step.code, step.note) == ("consent_withdrawn", "")
     page = revoker.get(reverse("referrals:detail", args=[accepted.pk])).content.decode()
     assert "The person&#x27;s consent to share was withdrawn." in page
+    revoker.post(reverse("site:set_language"), {"language": "es", "next": "/"})
+    page = revoker.get(reverse("referrals:detail", args=[accepted.pk])).content.decode()
+    assert "Se retiró el consentimiento de la persona para compartir." in page
+    assert "consent to share was withdrawn" not in page
     assert not accepted.is_stale
     done.refresh_from_db()
     carried_by_another.refresh_from_db()
@@ -702,7 +730,36 @@ def test_the_first_appointment_says_when_it_is_needed(client_for, lena, person_a
     page = client_for(lena).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     label = page.split('for="id_first_appointment_at"', 1)[1].split("</label>", 1)[0]
     assert "optional" not in label
-    assert "Needed for the step “First appointment” only." in page
+    assert "Required when the next step is “First appointment”." in page
+    note = page.split('for="id_note"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in note
+    # Accepted: the receiver can no longer decline, only close.
+    assert (
+        "Required when closing the referral. Both organizations read it: no clinical detail."
+    ) in page
+    received = ReferralFactory(
+        person=person_a, service=service, consent=consent, status=ReferralStatus.RECEIVED
+    )
+    page = client_for(lena).get(reverse("referrals:detail", args=[received.pk])).content.decode()
+    assert "Required when declining or closing the referral." in page
+
+
+def test_the_sender_is_told_closing_needs_a_reason(client_for, carmen, person_a, service, consent):
+    """The sender may only close: the note's help says so, and closing without one
+    names the condition and saves nothing."""
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    client = client_for(carmen)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Required when closing the referral." in page
+    assert "declining" not in page
+    before = ReferralEvent.objects.count()
+    response = _step(client, referral, "closed")
+    assert response.status_code == 400
+    errors = response.context["step_form"].errors
+    assert errors["note"] == ["Give the reason: it is required when closing the referral."]
+    assert ReferralEvent.objects.count() == before
+    referral.refresh_from_db()
+    assert referral.status == "sent"
 
 
 def test_referral_lists_show_the_day_of_the_last_step(
@@ -745,3 +802,165 @@ def test_no_referral_is_added_to_a_closed_case(
     assert "This case is closed: send the referral from the participant&#x27;s page." in page
     assert "Eviction hearing" in page
     assert not Referral.objects.exists()
+
+
+def test_the_consent_form_that_carries_referrals_starts_unchosen(
+    client_for, carmen, person_a, legal_aid
+):
+    """What the consent is to, the organization named and how it was given start on
+    "Choose…"; a share left without an organization says why it is required."""
+    client = client_for(carmen)
+    url = reverse("people:consent_create", args=[person_a.pk])
+    page = client.get(url).content.decode()
+    for name in ("kind", "recipient", "method"):
+        select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        first = select.split("<option", 2)[1].split("</option>", 1)[0]
+        assert first == ' value="" selected>Choose…', name
+    assert "Required when the consent is to share information." in page
+    label = page.split('for="id_recipient"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
+
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"kind": "", "recipient": "", "method": "", "given_on": today})
+    errors = response.context["form"].errors
+    assert errors["kind"] == ["This field is required."]
+    assert errors["method"] == ["This field is required."]
+    response = client.post(url, {"kind": "share", "method": "signed", "given_on": today})
+    assert response.context["form"].errors["recipient"] == [
+        "Name the organization the person agrees to share with: it is required when the "
+        "consent is to share information."
+    ]
+    assert not person_a.consents.exists()
+
+
+def test_a_step_after_the_consent_expired_says_why_nothing_was_saved(
+    client_for, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    consent.expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    consent.save(update_fields=["expires_on"])
+    response = _step(client_for(lena), referral, "received")
+    assert response.status_code == 403
+    assert "consent to share with your organization has expired" in response.content.decode()
+    assert referral.events.count() == 1
+
+
+def test_a_stranger_posting_a_step_still_gets_404(client_for, charlie, person_a, service, consent):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    assert _step(client_for(charlie), referral, "received").status_code == 404
+
+
+def _appointment(client, referral, moment, **data):
+    return _step(
+        client,
+        referral,
+        "first_appointment",
+        first_appointment_at=_at(moment),
+        **data,
+    )
+
+
+def test_the_receiver_corrects_the_first_appointment_and_the_sender_sees_it(
+    client_for, carmen, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    receiver = client_for(lena)
+    _accepted(receiver, referral)
+    first = (timezone.localtime() + datetime.timedelta(days=3)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    assert _appointment(receiver, referral, first).status_code == 302
+    page = receiver.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Correct the first appointment" in page
+
+    moved = first + datetime.timedelta(days=2)
+    response = _appointment(receiver, referral, moved, note="The person asked for Friday")
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "first_appointment"
+    assert referral.first_appointment_at == moved
+    steps = list(referral.events.filter(status="first_appointment").order_by("at"))
+    assert [(e.appointment_at, e.code) for e in steps] == [
+        (first, ""),
+        (moved, "appointment_corrected"),
+    ]
+
+    assert Notification.objects.filter(
+        recipient=carmen,
+        message="The first appointment of a referral you sent has a new date — open PeaceHub",
+    ).exists()
+    page = client_for(carmen).get(reverse("referrals:detail", args=[referral.pk]))
+    content = page.content.decode()
+    shown = date_format(timezone.localtime(moved), "SHORT_DATETIME_FORMAT")
+    assert f"<dd>{shown}</dd>" in content
+    assert "The first appointment was corrected. — The person asked for Friday" in content
+    assert date_format(timezone.localtime(first), "SHORT_DATETIME_FORMAT") in content
+    assert "Correct the first appointment" not in content  # the sender may only close
+
+
+def test_the_same_appointment_again_or_once_in_service_is_no_correction(
+    client_for, lena, person_a, service, consent
+):
+    referral = ReferralFactory(person=person_a, service=service, consent=consent)
+    receiver = client_for(lena)
+    _accepted(receiver, referral)
+    soon = (timezone.localtime() + datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+    _appointment(receiver, referral, soon)
+    before = referral.events.count()
+    response = _appointment(receiver, referral, soon)
+    assert response.status_code == 400
+    assert response.context["step_form"].errors["first_appointment_at"] == [
+        "This is the first appointment already recorded: give its new date and time."
+    ]
+    assert referral.events.count() == before
+    Referral.objects.filter(pk=referral.pk).update(
+        status="in_service", first_appointment_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    response = _appointment(receiver, referral, soon + datetime.timedelta(days=1))
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "in_service"
+
+
+def test_the_migration_turns_stored_withdrawal_texts_into_the_code(
+    client_for, carmen, lena, person_a, service, consent
+):
+    """Steps written before the code was stored (in the revoker's language) read in each
+    page's language once it has run; an appointment step keeps its date."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "peacehub.referrals.migrations.0002_referralevent_code_appointment_at"
+    )
+    referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
+    _accepted(client_for(lena), referral)
+    soon = timezone.localtime() + datetime.timedelta(days=1)
+    _step(client_for(lena), referral, "first_appointment", first_appointment_at=_at(soon))
+    events = referral.events
+    closing = ReferralEvent.objects.create(
+        referral=referral,
+        status="closed",
+        by_organization=person_a.organization,
+        note="Se retiró el consentimiento de la persona para compartir.",
+    )
+    typed = ReferralEvent.objects.create(
+        referral=referral, status="closed", by_organization=person_a.organization, note="Moved"
+    )
+    events.filter(status="first_appointment").update(appointment_at=None)
+
+    migration.to_codes(apps, None)
+
+    closing.refresh_from_db()
+    typed.refresh_from_db()
+    assert (closing.code, closing.note) == ("consent_withdrawn", "")
+    assert (typed.code, typed.note) == ("", "Moved")
+    referral.refresh_from_db()
+    booked = events.get(status="first_appointment")
+    assert booked.appointment_at == referral.first_appointment_at is not None
+    page = client_for(carmen).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "The person&#x27;s consent to share was withdrawn." in page

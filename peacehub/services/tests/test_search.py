@@ -92,6 +92,34 @@ def test_by_words(alice, directory, text, expected):
     assert names(alice, text=text) == expected
 
 
+ALL_OPEN = [
+    "GED classes",
+    "Community health clinic",
+    "G.E.D. tutoring",
+    "H.O.P.E. job readiness",
+    "Overnight shelter",
+]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("HOPE", ["H.O.P.E. job readiness"]),  # a dotted acronym is one word
+        ("hope", ["H.O.P.E. job readiness"]),
+        ("H.O.P.E.", ["H.O.P.E. job readiness"]),
+        ("h o p e", ["H.O.P.E. job readiness"]),
+        ("G E D", ["GED classes", "G.E.D. tutoring"]),  # letters spelled apart
+        ("g.e.d", ["GED classes", "G.E.D. tutoring"]),
+        ("a job", ["H.O.P.E. job readiness"]),  # a letter alone does not filter
+        ("x", ALL_OPEN),
+    ],
+)
+def test_acronyms_and_one_letter_words(alice, directory, text, expected):
+    directory_service(name="H.O.P.E. job readiness", description="Two weeks.")
+    directory_service(name="G.E.D. tutoring", description="One to one.")
+    assert names(alice, text=text) == expected
+
+
 def test_filters_combine(alice, directory):
     assert names(alice, need="housing", language="es") == []
     assert names(alice, need="education", language="es", text="evening") == ["GED classes"]
@@ -213,3 +241,23 @@ def test_every_filter_is_an_index_search(alice, directory):
         "services_se_word",
     ):
         assert any(index in step for step in plan), (index, plan)
+
+
+def test_the_migration_makes_acronyms_saved_before_it_findable(alice):
+    """Services whose words were indexed before acronyms were ("H.O.P.E." as nothing)
+    are found by "hope" once it has run."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from peacehub.services.models import ServiceWord
+
+    migration = import_module("peacehub.services.migrations.0002_index_dotted_acronyms")
+    service = directory_service(name="H.O.P.E. job readiness", description="Two weeks.")
+    ServiceWord.objects.filter(service=service, word="hope").delete()
+    assert names(alice, text="hope") == []
+
+    migration.add_acronym_words(apps, None)
+
+    assert names(alice, text="hope") == ["H.O.P.E. job readiness"]
+    migration.add_acronym_words(apps, None)  # runs twice without harm
