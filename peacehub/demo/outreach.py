@@ -319,6 +319,8 @@ class ContactGenerator:
             )
             if rows[-1][3] is not None:
                 participant_contacts += 1
+        # Before the demo worker's planned follow-ups below, which are meant to be open.
+        rows = self._settle_superseded(rows)
         if position in DEMO_FOLLOW_UPS and self.demo_worker == outreach:
             ago, due_in = DEMO_FOLLOW_UPS[position]
             if lo <= ago <= hi:
@@ -333,6 +335,30 @@ class ContactGenerator:
             # about them either, or that run would add these twice.
             return []
         return [(demo_id(f"{person.id}/contact/{k}"), *row[1:]) for k, row in enumerate(rows)]
+
+    def _settle_superseded(self, rows: list[tuple]) -> list[tuple]:
+        """Follow-ups done by a later contact, as the app does them (contact_log): a
+        worker's contact with the person, logged on or after a follow-up's day, settles
+        their open follow-ups with that person, at the moment it was logged. Without
+        this, the home page would list follow-ups months overdue of people seen since."""
+        by_worker: dict = {}
+        for k, row in enumerate(rows):
+            if row[3] is not None:
+                by_worker.setdefault(row[2], []).append(k)
+        settled = list(rows)
+        for indexes in by_worker.values():
+            indexes.sort(key=lambda k: rows[k][6])
+            logged_on = {k: rows[k][13].astimezone(self.tz).date() for k in indexes}
+            for position, k in enumerate(indexes):
+                row = rows[k]
+                if row[11] is None or row[12] is not None:
+                    continue
+                for later in indexes[position + 1 :]:
+                    if logged_on[later] >= row[11]:
+                        done_at = max(rows[later][13], row[6])
+                        settled[k] = (*row[:12], done_at, *row[13:])
+                        break
+        return settled
 
     def _row(self, rng, person, occurred, ago, worker, by_manager, areas) -> tuple:
         kinds = self.manager_types if by_manager else self.outreach_types

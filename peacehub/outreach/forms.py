@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,14 +32,17 @@ from peacehub.outreach.places import (
     is_block_level,
     names_a_house,
 )
-from peacehub.outreach.services import PARTY_BOTH, PARTY_MISSING
-from peacehub.people.forms import CommunityAreaChoiceField, DateInput, ParticipantField
+from peacehub.outreach.services import (
+    PARTY_BOTH,
+    PARTY_MISSING,
+    REVIEW_TOO_FAR,
+    REVIEW_YEARS_AHEAD,
+)
+from peacehub.people.forms import CHOOSE, CommunityAreaChoiceField, DateInput, ParticipantField
 from peacehub.people.models import Person
 
 NOTE_MAX = 1000
 CONTACT_NOTE_MAX = 500
-# The empty choice of a list where a value is required: nothing is chosen for the user.
-CHOOSE = _("Choose…")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -46,6 +50,39 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+AT_MOST = _("At most %(limit)s characters.")
+
+
+def say_text_limits(form: forms.Form) -> None:
+    """Each free-text field's limit said in its help text, not enforced by the browser:
+    a phone's maxlength cuts typed or pasted text silently, and the worker never knows.
+    The server refuses a longer text on its field, and the page shows all of it again."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or not field.max_length:
+            continue
+        if isinstance(field.widget, forms.HiddenInput):
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        limit = AT_MOST % {"limit": field.max_length}
+        field.help_text = format_lazy("{} {}", field.help_text, limit) if field.help_text else limit
+
+
+class TextLimitsSaid:
+    """A form whose free-text fields say their limit (say_text_limits)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_text_limits(self)
+
+
+def clean_review_day(day):
+    """A review date within REVIEW_YEARS_AHEAD: further is a slip of the year."""
+    reject_after(
+        day, years_ahead(REVIEW_YEARS_AHEAD), REVIEW_TOO_FAR % {"years": REVIEW_YEARS_AHEAD}
+    )
+    return day
 
 
 def note_field(label=None, required=False, max_length=NOTE_MAX):
@@ -57,7 +94,7 @@ def note_field(label=None, required=False, max_length=NOTE_MAX):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(TextLimitsSaid, forms.Form):
     person = ParticipantField(people=Person.objects.none(), required=False)
     non_participant = forms.ChoiceField(
         label=_("Or with someone who is not a participant"),
@@ -82,11 +119,6 @@ class ContactForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
-        # Said, not enforced by the browser: its maxlength cuts a pasted note silently.
-        # The server refuses a longer one, and the page shows all of it again.
-        note = self.fields["note"]
-        note.widget.attrs.pop("maxlength", None)
-        note.help_text = _("At most %(limit)s characters.") % {"limit": CONTACT_NOTE_MAX}
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_occurred_at(self):
@@ -120,7 +152,7 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(TextLimitsSaid, forms.Form):
     # No choice made in advance: one tap on "Save and alert" must not report a fatal
     # shooting to everyone on shift.
     kind = forms.ChoiceField(
@@ -175,21 +207,24 @@ class IncidentForm(forms.Form):
         return summary
 
 
-class PersonLinkForm(forms.Form):
+class PersonLinkForm(TextLimitsSaid, forms.Form):
     person = ParticipantField(people=Person.objects.none())
-    relation = forms.ChoiceField(label=_("Relation"), choices=IncidentRelation.choices)
+    # Nothing chosen in advance: a hurried tap must not call someone a victim's family.
+    relation = forms.ChoiceField(
+        label=_("Relation"), choices=[("", CHOOSE), *IncidentRelation.choices]
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
 
 
-class ResponseActionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Action"), choices=ResponseActionKind.choices)
+class ResponseActionForm(TextLimitsSaid, forms.Form):
+    kind = forms.ChoiceField(label=_("Action"), choices=[("", CHOOSE), *ResponseActionKind.choices])
     note = note_field()
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(TextLimitsSaid, forms.Form):
     label = forms.CharField(
         label=_("Label"),
         max_length=100,
@@ -211,7 +246,7 @@ class ConflictForm(forms.Form):
         return day
 
 
-class PartyForm(forms.Form):
+class PartyForm(TextLimitsSaid, forms.Form):
     person = ParticipantField(people=Person.objects.none(), required=False)
     group_label = forms.CharField(
         label=_("Or a neutral group label"),
@@ -236,7 +271,7 @@ class PartyForm(forms.Form):
         return cleaned
 
 
-class SessionForm(forms.Form):
+class SessionForm(TextLimitsSaid, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     note = note_field()
 
@@ -279,6 +314,9 @@ class AgreementForm(forms.ModelForm):
             raise forms.ValidationError(_("An agreement cannot be dated in the future."))
         return day
 
+    def clean_review_on(self):
+        return clean_review_day(self.cleaned_data["review_on"])
+
     def clean(self):
         cleaned = super().clean()
         made_on, review_on = cleaned.get("made_on"), cleaned.get("review_on")
@@ -290,7 +328,7 @@ class AgreementForm(forms.ModelForm):
         pass
 
 
-class AgreementStateForm(forms.Form):
+class AgreementStateForm(TextLimitsSaid, forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=AgreementState.choices)
     changed_on = forms.DateField(label=_("Changed on"), widget=DateInput())
     review_on = forms.DateField(label=_("Next review"), widget=DateInput(), required=False)
@@ -300,10 +338,13 @@ class AgreementStateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["changed_on"].initial = timezone.localdate()
 
+    def clean_review_on(self):
+        return clean_review_day(self.cleaned_data["review_on"])
 
-class IntroductionForm(forms.Form):
+
+class IntroductionForm(TextLimitsSaid, forms.Form):
     case_manager = forms.ModelChoiceField(
-        label=_("Case manager"), queryset=Membership.objects.none(), empty_label=None
+        label=_("Case manager"), queryset=Membership.objects.none(), empty_label=CHOOSE
     )
     summary = note_field(label=_("Summary for the case manager"), required=True)
 
@@ -322,7 +363,7 @@ class IntroductionForm(forms.Form):
         )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextLimitsSaid, forms.Form):
     reason = forms.CharField(label=_("Why it is returned"), max_length=300)
 
 

@@ -6,6 +6,7 @@ they belong to one organization and are read through peacehub.outreach.access.
 Incidents themselves are not: every organization serving the area sees that one
 happened, so that it can respond, but never who is linked to it."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -159,6 +160,11 @@ class DutyShift(models.Model):
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
 
+# An incident recorded longer than this after it happened is recorded, with its
+# responses, but wakes no one up: the moment to respond has passed.
+ALERT_WINDOW = datetime.timedelta(hours=72)
+
+
 class IncidentKind(models.TextChoices):
     FATAL_SHOOTING = "fatal_shooting", _("Fatal shooting")
     NONFATAL_SHOOTING = "nonfatal_shooting", _("Non-fatal shooting")
@@ -227,6 +233,15 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def recorded_too_late_to_alert(self) -> bool:
+        """Recorded more than ALERT_WINDOW after it happened: nobody was alerted."""
+        return self.created_at - self.occurred_at > ALERT_WINDOW
+
+    @property
+    def alert_window_hours(self) -> int:
+        return int(ALERT_WINDOW.total_seconds() // 3600)
 
 
 class IncidentRelation(models.TextChoices):

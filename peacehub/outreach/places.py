@@ -3,7 +3,15 @@ API read an incident: nothing in it may lead to someone's home.
 
 A block, a corner or a highway is fine: "6300 block of S Halsted", "6,300 block",
 "63rd & Halsted", "I-94 at 63rd St". A house number is not, however it is written:
-"6347 S Halsted", "S6329 Halsted", "No6329 S Halsted", "4815 W Madison"."""
+"6347 S Halsted", "S6329 Halsted", "No6329 S Halsted", "4815 W Madison".
+
+The rule for a summary, in one sentence: a number of three digits or more is refused
+(it may be a house number) unless it is a block of a hundred ("6300 block"), a time
+("22:40", "2240 hrs"), a numbered street ("63rd") or a highway ("I-94", "Route 41").
+A shorter number ("2 men", "#2", "x2", "9mm") is a count, not a house, unless it is
+written the way an address is: before a direction or a street ("12 W Madison",
+"12 Elm Street"). A place field is stricter: every number in it is a block, a street
+or a highway."""
 
 import re
 
@@ -12,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 BLOCK_REFUSED = _("Give the block (for example “6300 block”), never a house number.")
 SUMMARY_REFUSED = _(
-    "Keep the summary to the block (for example “6300 block of S Halsted”), never a house number."
+    "Keep the summary to the block (for example “6300 block of S Halsted”), never a house "
+    "number. A number of three digits or more must be a block, a time (“22:40”), a street "
+    "(“63rd”) or a highway (“I-94”); write a count in words (“about three hundred”)."
 )
 
 # A number as it is typed: "6300" or "6,300".
@@ -38,7 +48,12 @@ _DIRECTION_AFTER = re.compile(r"\s+(?:[NSEW]|north|south|east|west)\b", re.IGNOR
 # The street's name in capitals ("Elm Street", "Martin Luther King Dr"), so that "shot
 # outside St Sabina" is not read as one.
 _STREET_AFTER = re.compile(rf"(?:\s+[A-Z][A-Za-z'.-]*){{1,3}}\s+(?i:{_STREET})")
-_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+# "2240 hrs", "2240h", "1030 pm": a time written without its colon.
+_TIME_AFTER = re.compile(
+    r"\s*(?:(?P<day>hrs?|hours|h)|(?P<half>[ap]\.?m\.?))(?![a-z])", re.IGNORECASE
+)
+# The minutes of "22:40": two digits after the hour and its colon.
+_HOUR_BEFORE = re.compile(r"\d:$")
 
 
 def _value(number: str) -> int:
@@ -66,26 +81,36 @@ def is_block_level(place: str) -> bool:
     )
 
 
+def _is_time(number: str, after: str) -> bool:
+    """ "2240 hrs", "1030pm": three or four digits that read as a clock's."""
+    match = _TIME_AFTER.match(after)
+    if match is None or not number.isdigit() or len(number) not in (3, 4):
+        return False
+    hours, minutes = int(number[:-2]), int(number[-2:])
+    if minutes > 59:
+        return False
+    return 1 <= hours <= 12 if match.group("half") else hours <= 23
+
+
 def names_a_house(text: str) -> bool:
-    """Free text (an incident's summary): a number that reads as a house number, the
-    way an address is written: glued to letters ("S6329", "No6329", "#4815", "6329S"),
-    before a direction or a street ("4815 W Madison", "12 Elm Street"), a number of
-    three digits or more before a name ("4815 Madison"), or a block that is not a
-    hundred ("6347 block"). Counts and times ("2 men hit", "22:40") are not."""
+    """Free text (an incident's summary): a number of three digits or more that is not
+    a block of a hundred ("6300 block"), a time ("22:40", "2240 hrs"), a numbered street
+    ("63rd") or a highway ("I-94"), however it is written ("4815 W Madison", "S6329",
+    "#4815", "about 300 people"); or a shorter one written as an address is, before a
+    direction or a street ("12 W Madison", "12 Elm Street"). Counts and calibres
+    ("2 men hit", "#2", "x2", "9mm") are not."""
     for number, before, after in _numbers(text):
         if _BLOCK.match(after):
             if _value(number) % 100:
                 return True
             continue
-        if before.endswith(":"):  # the minutes of a time
+        if len(number) == 2 and _HOUR_BEFORE.search(before):
             continue
-        if (
-            re.search(r"[A-Za-z#]$", before)
-            or _GLUED_AFTER.match(after)
-            or _DIRECTION_AFTER.match(after)
-            or _STREET_AFTER.match(after)
-            or (len(number) >= 3 and _NAME_AFTER.match(after))
-        ):
+        if len(number.replace(",", "")) >= 3:
+            if not _is_time(number, after):
+                return True
+            continue
+        if _GLUED_AFTER.match(after) or _DIRECTION_AFTER.match(after) or _STREET_AFTER.match(after):
             return True
     return False
 

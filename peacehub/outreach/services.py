@@ -48,13 +48,20 @@ from peacehub.outreach.places import reject_house_numbers
 from peacehub.people.models import Status
 from peacehub.people.services import person_case_management_start
 
-# An incident older than this is recorded, with its responses, but wakes no one up.
-ALERT_WINDOW = datetime.timedelta(hours=72)
+# How long after logging a contact its worker may take it back ("Undo"): long enough
+# to notice the wrong person or a double tap, short enough that nobody has relied on it.
+CONTACT_UNDO_WINDOW = datetime.timedelta(minutes=10)
 
 FOLLOW_UP_IN_THE_PAST = gettext_lazy("A follow-up date cannot be in the past.")
 FOLLOW_UP_TOO_FAR = gettext_lazy("A follow-up date cannot be more than a year ahead.")
 REVIEW_BEFORE_MADE = gettext_lazy(
     "The review cannot come before the agreement was made (%(date)s)."
+)
+# An agreement is reviewed within months, a few years at most: further is a slip.
+REVIEW_YEARS_AHEAD = 5
+REVIEW_TOO_FAR = gettext_lazy("A review date cannot be more than %(years)s years ahead.")
+NOTHING_TO_RECORD = gettext_lazy(
+    "Nothing to record: choose another state, write a note, or give the next review date."
 )
 PARTY_MISSING = gettext_lazy("Choose a participant or write a neutral group label.")
 PARTY_BOTH = gettext_lazy("Choose a participant or write a neutral group label, not both.")
@@ -104,14 +111,54 @@ def contact_log(*, request, organization, data: dict[str, Any]) -> Contact:
             person=person,
         ).exclude(pk=contact.pk)
         for earlier in due.defer("note"):
-            contact_follow_up_done(request=request, contact=earlier)
+            # Done at the moment the contact was logged, so that undoing the contact
+            # finds the follow-ups it settled and puts them back.
+            contact_follow_up_done(request=request, contact=earlier, at=contact.created_at)
     return contact
 
 
+def contact_undoable(contact: Contact, user) -> bool:
+    """The worker's own contact, logged within CONTACT_UNDO_WINDOW."""
+    return (
+        contact.worker_id == user.pk and timezone.now() - contact.created_at <= CONTACT_UNDO_WINDOW
+    )
+
+
 @transaction.atomic
-def contact_follow_up_done(*, request, contact: Contact) -> Contact:
+def contact_undo(*, request, contact: Contact) -> None:
+    """Take back a contact just logged by mistake (the wrong person, a double tap): it
+    is deleted, and the follow-ups its logging settled are owed again. Only its worker,
+    only within CONTACT_UNDO_WINDOW. The audit log keeps that it existed."""
+    if contact.worker_id != request.user.pk:
+        raise ValidationError(_("Only the worker who logged a contact can undo it."))
+    if not contact_undoable(contact, request.user):
+        raise ValidationError(
+            _(
+                "This contact was logged more than %(minutes)s minutes ago: it can no "
+                "longer be undone."
+            )
+            % {"minutes": int(CONTACT_UNDO_WINDOW.total_seconds() // 60)}
+        )
+    settled = Contact.objects.filter(
+        worker=contact.worker_id,
+        person=contact.person_id,
+        follow_up_done_at=contact.created_at,
+    ).exclude(pk=contact.pk)
+    for earlier in settled.defer("note") if contact.person_id else []:
+        contact_follow_up_reopen(request=request, contact=earlier)
+    audit_request(
+        request,
+        AuditAction.DELETE,
+        contact,
+        detail={"undone": True, **({"person": str(contact.person_id)} if contact.person else {})},
+    )
+    contact.delete()
+
+
+@transaction.atomic
+def contact_follow_up_done(*, request, contact: Contact, at=None) -> Contact:
     if contact.follow_up_done_at is None:
-        contact.follow_up_done_at = timezone.now()
+        contact.follow_up_done_at = at or timezone.now()
         contact.save(update_fields=["follow_up_done_at"])
         audit_request(request, AuditAction.UPDATE, contact, detail={"fields": ["follow_up"]})
     return contact
@@ -158,8 +205,8 @@ def _incident_message(incident: Incident):
 def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
     """Record an incident, open a response for every organization serving the area
     (and the reporting one), and alert their on-duty responders other than the person
-    reporting it, who knows. An incident more than ALERT_WINDOW ago alerts no one
-    (``incident.alerted`` is False)."""
+    reporting it, who knows. An incident recorded more than ALERT_WINDOW after it
+    happened (peacehub.outreach.models) alerts no one (``incident.alerted`` is False)."""
     reject_future_moment(data["occurred_at"], _("An incident cannot be in the future."))
     # Refused before anything is written, so that a mistyped year alerts no one.
     reject_before(data["occurred_at"], field="occurred_at")
@@ -189,7 +236,7 @@ def incident_report(*, request, organization, data: dict[str, Any]) -> Incident:
         ]
     )
     audit_request(request, AuditAction.CREATE, incident, organization_id=str(organization.pk))
-    incident.alerted = data["occurred_at"] >= now - ALERT_WINDOW
+    incident.alerted = not incident.recorded_too_late_to_alert
     incident.alerted_count = 0
     if incident.alerted:
         url = reverse("outreach:incident", args=[incident.pk])
@@ -342,6 +389,11 @@ def duty_shift_add(
             )
     shift.save()
     return shift
+
+
+@transaction.atomic
+def duty_shift_remove(*, shift: DutyShift) -> None:
+    DutyShift.objects.filter(pk=shift.pk).delete()
 
 
 # --- Mediations -----------------------------------------------------------------------
@@ -500,10 +552,17 @@ def mediation_session_add(
 
 
 def _refuse_review_before(review_on: datetime.date | None, made_on: datetime.date) -> None:
+    """A review date between the agreement's day and REVIEW_YEARS_AHEAD from today."""
     if review_on is not None and review_on < made_on:
         raise ValidationError(
             {"review_on": REVIEW_BEFORE_MADE % {"date": date_format(made_on, "SHORT_DATE_FORMAT")}}
         )
+    reject_after(
+        review_on,
+        years_ahead(REVIEW_YEARS_AHEAD),
+        REVIEW_TOO_FAR % {"years": REVIEW_YEARS_AHEAD},
+        "review_on",
+    )
 
 
 @transaction.atomic
@@ -540,12 +599,15 @@ def agreement_state_change(
     changed_on: datetime.date,
     note: str = "",
     review_on=None,
-) -> AgreementStateChange:
+) -> AgreementStateChange | None:
     """Record a change in the agreement's history. The agreement takes the state of its
     latest change, by day and then by when it was recorded: a change dated before the
     latest one (a worker catching up on last week) goes into the history at its day and
     leaves the current state as it is. A review date given is the next review, whatever
-    the change's day."""
+    the change's day.
+
+    The same state without a note is no step of the history: only the next review date
+    is set (returns None), or, without one, nothing is and it is refused."""
     # Locked, so that two changes at once both count in the state they leave.
     agreement = (
         Agreement.objects.select_for_update().select_related("conflict").get(pk=agreement.pk)
@@ -556,6 +618,19 @@ def agreement_state_change(
     if changed_on < agreement.made_on:
         raise ValidationError(_("A change cannot come before the agreement was made."))
     _refuse_review_before(review_on, agreement.made_on)
+    if state == agreement.state and not note.strip():
+        if review_on is None:
+            raise ValidationError(NOTHING_TO_RECORD)
+        if review_on != agreement.review_on:
+            agreement.review_on = review_on
+            agreement.save(update_fields=["review_on"])
+            audit_request(
+                request,
+                AuditAction.UPDATE,
+                agreement.conflict,
+                detail={"agreement": str(agreement.pk), "fields": ["review_on"]},
+            )
+        return None
     change = AgreementStateChange.objects.create(
         agreement=agreement, state=state, changed_on=changed_on, note=note, changed_by=request.user
     )

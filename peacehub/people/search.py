@@ -5,6 +5,10 @@ accents, and `search_codes`, a sound-alike code per name word. A query word matc
 person when it begins one of their name words or sounds like one of them; every query
 word must match. Results are then ranked by how close the spelling is. The codes work
 the same on SQLite and PostgreSQL, with no extension.
+
+An apostrophe inside a name is typed or not, and typed as any of its marks: "D'Angelo",
+"D’Angelo", "DAngelo", "Dangelo", "D Angelo" all find D'Angelo. A name keeps both its
+parts and their joining ("d angelo dangelo"); a query joins them ("dangelo").
 """
 
 import difflib
@@ -12,6 +16,9 @@ import re
 import unicodedata
 
 _WORD = re.compile(r"[a-z0-9]+")
+# The marks typed for an apostrophe: ASCII, typographic, the modifier letter, a grave
+# or an acute accent on its own.
+_APOSTROPHE = re.compile(r"['\u2018\u2019\u02bc\u0060\u00b4]")
 
 # Spelling that sounds alike in English and Spanish names, rewritten before coding.
 _REWRITES = [
@@ -52,7 +59,17 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text))
+    """The words of a query: an apostrophe joins what it separates ("dangelo")."""
+    return _WORD.findall(_APOSTROPHE.sub("", normalize(text)))
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name as stored: each part around an apostrophe, then the parts
+    joined ("d", "angelo", "dangelo"), so that either way of typing it finds it."""
+    normalized = normalize(text)
+    parts = _WORD.findall(normalized)
+    joined = [w for w in _WORD.findall(_APOSTROPHE.sub("", normalized)) if w not in parts]
+    return parts + joined
 
 
 def sound_code(word: str) -> str:
@@ -77,9 +94,9 @@ def sound_code(word: str) -> str:
 
 def search_columns(*names: str) -> tuple[str, str]:
     """The values of `search_text` and `search_codes` for a person's names."""
-    name_words = [w for name in names for w in words(name)]
-    text = " " + " ".join(name_words) + " "
-    codes = {sound_code(w) for w in name_words if not w.isdigit()}
+    stored = [w for name in names for w in name_words(name)]
+    text = " " + " ".join(stored) + " "
+    codes = {sound_code(w) for w in stored if not w.isdigit()}
     return text, " " + " ".join(sorted(c for c in codes if c)) + " "
 
 

@@ -5,7 +5,7 @@ import datetime
 import re
 
 import pytest
-from django.db.models import Max, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from peacehub.accounts.models import Membership, Organization, User
@@ -242,6 +242,32 @@ def test_the_demo_outreach_worker_has_a_caseload_and_is_on_duty(seeded):
     casemanager = User.objects.get(email=demo_logins()[2].email)
     managed = Person.objects.filter(case_manager=casemanager, status=Status.CASE_MANAGEMENT)
     assert 5 <= managed.count() <= 30
+
+
+def test_follow_ups_a_later_contact_settled_are_done(seeded):
+    """As in the app, a worker's contact with the person, logged on or after the day of
+    a follow-up, does it: the demo's home pages list no follow-up months overdue of a
+    person seen since. The demo worker's planned follow-ups (due these days) stay."""
+    today = timezone.localdate()
+    still_open = Contact.objects.filter(
+        follow_up_done_at=None, follow_up_by__lt=today, person__isnull=False
+    ).values_list("pk", "worker_id", "person_id", "occurred_at", "follow_up_by")
+    assert Contact.objects.filter(follow_up_done_at__isnull=False).exists()
+    superseded = []
+    for pk, worker, person, occurred, due in still_open:
+        later = Contact.objects.filter(
+            worker_id=worker, person_id=person, occurred_at__gt=occurred
+        ).values_list("created_at", flat=True)
+        if any(timezone.localdate(logged) >= due for logged in later):
+            superseded.append(pk)
+    assert superseded == []
+    # Done by the later contact: when it was logged, never before the follow-up's contact.
+    assert not Contact.objects.filter(follow_up_done_at__lt=F("occurred_at")).exists()
+    user = User.objects.get(email=demo_logins()[0].email)
+    overdue = Contact.objects.filter(
+        worker=user, follow_up_done_at=None, follow_up_by__lt=today - datetime.timedelta(days=60)
+    )
+    assert overdue.count() <= 1
 
 
 def test_every_responder_has_weekly_shifts(seeded):

@@ -124,6 +124,13 @@ URLS = {
         {},
         owned(CVI, 302),
     ),
+    # A contact just logged, by the user: theirs to undo.
+    "contact_undo": (
+        "post",
+        lambda w, u: reverse("outreach:contact_undo", args=[w["contact"].pk]),
+        {},
+        owned(CVI, 302),
+    ),
     "conflict": (
         "get",
         lambda w, u: reverse("outreach:conflict", args=[w["conflict"].pk]),

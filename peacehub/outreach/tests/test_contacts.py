@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from peacehub.accounts.roles import Role
+from peacehub.accounts.tests.factories import member
 from peacehub.audit.models import AuditEvent
 from peacehub.outreach.models import Contact
 from peacehub.outreach.tests.factories import ContactFactory, area
@@ -447,3 +449,169 @@ def test_a_picked_participant_carries_their_community_area(client_for, alice, pe
     results = client_for(alice).get(reverse("people:autocomplete"), {"picker": "1", "q": "Jamal"})
     assert f'data-pick="{person_a.pk}"' in results.content.decode()
     assert f'data-area="{person_a.community_area_id}"' in results.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("DAngelo", "D'Angelo Price"),
+        ("Dangelo", "D'Angelo Price"),
+        ("d'angelo", "D'Angelo Price"),
+        ("D’Angelo", "D'Angelo Price"),
+        ("Angelo", "D'Angelo Price"),
+        ("ONeal", "Shaq O'Neal"),
+        ("oneal", "Shaq O'Neal"),
+        ("O'Neal", "Shaq O'Neal"),
+        ("Shaq ONeal", "Shaq O'Neal"),
+    ],
+)
+def test_the_quick_log_search_finds_a_name_with_an_apostrophe_typed_without(
+    client_for, alice, org_a, typed, found
+):
+    """A worker on a phone types "DAngelo": the apostrophe is a long press away."""
+    PersonFactory(organization=org_a, legal_first_name="D'Angelo", legal_last_name="Price")
+    PersonFactory(organization=org_a, legal_first_name="Shaq", legal_last_name="O'Neal")
+    PersonFactory(organization=org_a, legal_first_name="Angela", legal_last_name="Dean")
+    results = client_for(alice).get(reverse("people:autocomplete"), {"picker": "1", "q": typed})
+    names = [p.display_name for p in results.context["people"]]
+    assert names[:1] == [found]
+    assert html.escape(found) in results.content.decode()
+
+
+def _log(client, person, **changes):
+    return _post(client, person=person.pk, **changes)
+
+
+def test_a_contact_just_logged_can_be_undone_by_its_worker(client_for, alice, person_a):
+    """Logged with the wrong Jamal: the page that follows says it was logged and offers
+    "Undo", a button that posts; undone, the contact is gone and the log says so."""
+    client = client_for(alice)
+    due = ContactFactory(person=person_a, worker=alice, follow_up_by=timezone.localdate())
+    home = client.get(_log(client, person_a, note="Talked at the store")["Location"])
+    contact = Contact.objects.exclude(pk=due.pk).get()
+    undo = reverse("outreach:contact_undo", args=[contact.pk])
+    page = home.content.decode()
+    assert "Contact logged." in page
+    assert "Contact with Jamal Washington logged by mistake?" in page
+    assert re.search(rf'<form[^>]*method="post"[^>]*action="{undo}"', page)
+    due.refresh_from_db()
+    assert due.follow_up_done_at is not None  # settled by the contact
+
+    response = client.post(undo, follow=True)
+
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert "Contact undone: it is no longer recorded." in response.content.decode()
+    # The follow-up it settled is owed again.
+    due.refresh_from_db()
+    assert due.follow_up_done_at is None
+    assert [c.pk for c in response.context["follow_ups"]] == [due.pk]
+    assert AuditEvent.objects.filter(action="delete", record_id=str(contact.pk)).exists()
+
+
+def test_only_its_worker_can_undo_a_contact(client_for, org_a, alice, bob, charlie, person_a):
+    """A colleague (even the supervisor) or another organization's worker: not found."""
+    contact = ContactFactory(person=person_a, worker=alice, created_at=timezone.now())
+    undo = reverse("outreach:contact_undo", args=[contact.pk])
+    colleague = member(org_a, Role.OUTREACH_WORKER, "colleague@example.org")
+    for other in (colleague, bob, charlie):
+        assert client_for(other).post(undo).status_code == 404
+        home = client_for(other).get(reverse("outreach:home"), {"logged": contact.pk})
+        assert home.context["logged"] is None
+    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert client_for(alice).get(undo).status_code == 405
+
+
+def test_a_contact_cannot_be_undone_after_ten_minutes(client_for, alice, person_a):
+    contact = ContactFactory(
+        person=person_a, worker=alice, created_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    client = client_for(alice)
+    home = client.get(reverse("outreach:home"), {"logged": contact.pk})
+    assert home.context["logged"] is None
+    assert "Undo" not in home.content.decode()
+
+    response = client.post(reverse("outreach:contact_undo", args=[contact.pk]), follow=True)
+
+    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert (
+        "This contact was logged more than 10 minutes ago: it can no longer be undone."
+        in response.content.decode()
+    )
+
+
+def _hrefs(page: str, text: str) -> list[str]:
+    """The addresses of the links whose text is ``text``."""
+    return [
+        html.unescape(href)
+        for href, label in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>([^<]*)</a>', page)
+        if label.strip() == text
+    ]
+
+
+def test_contacts_of_one_person_name_them_and_log_for_them(client_for, alice, person_a, org_a):
+    other = PersonFactory(organization=org_a, legal_first_name="Marcus", legal_last_name="Bell")
+    ContactFactory(person=person_a, worker=alice, note="with Jamal")
+    ContactFactory(person=other, worker=alice, note="with Marcus")
+
+    response = client_for(alice).get(reverse("outreach:contacts"), {"person": person_a.pk})
+
+    page = response.content.decode()
+    assert "<h1>Contacts with Jamal Washington</h1>" in page
+    assert "with Jamal" in page and "with Marcus" not in page
+    log = _hrefs(page, "Log contact with Jamal Washington")
+    assert log == [f"{reverse('outreach:contact_new')}?person={person_a.pk}"]
+    # The link it gives opens the form on Jamal.
+    form = client_for(alice).get(log[0]).context["form"]
+    assert form.initial["person"] == person_a.pk
+
+
+def test_only_mine_keeps_the_person_and_the_person_keeps_only_mine(
+    client_for, alice, bob, person_a, org_a
+):
+    other = PersonFactory(organization=org_a, legal_first_name="Marcus", legal_last_name="Bell")
+    ContactFactory(person=person_a, worker=alice, note="alice with Jamal")
+    ContactFactory(person=person_a, worker=bob, note="bob with Jamal")
+    ContactFactory(person=other, worker=alice, note="alice with Marcus")
+    client = client_for(alice)
+    url = reverse("outreach:contacts")
+
+    by_person = client.get(url, {"person": person_a.pk}).content.decode()
+    [only_mine] = _hrefs(by_person, "Only mine")
+    mine_and_person = client.get(url + only_mine).content.decode()
+    assert "<h1>Contacts with Jamal Washington</h1>" in mine_and_person
+    assert "alice with Jamal" in mine_and_person
+    assert "bob with Jamal" not in mine_and_person
+    assert "alice with Marcus" not in mine_and_person
+
+    # Back to everyone's, still Jamal's; or to every participant, still mine.
+    [everyone] = _hrefs(mine_and_person, "Everyone's contacts")
+    everyones = client.get(url + everyone).content.decode()
+    assert "bob with Jamal" in everyones and "alice with Marcus" not in everyones
+    [all_people] = _hrefs(mine_and_person, "All participants")
+    all_mine = client.get(url + all_people).content.decode()
+    assert "alice with Marcus" in all_mine and "bob with Jamal" not in all_mine
+    assert "<h1>Contacts</h1>" in all_mine
+
+
+def test_page_links_keep_the_filters_but_not_the_feed_poll(client_for, alice, person_a):
+    """A page fetched by a poll (?poll=1, the alerts feed's htmx refresh) must not hand
+    its links the poll: following one would render the fragment, not a whole page."""
+    now = timezone.now()
+    for n in range(27):
+        ContactFactory(
+            person=person_a, worker=alice, occurred_at=now - datetime.timedelta(hours=n + 1)
+        )
+    client = client_for(alice)
+    url = reverse("outreach:contacts")
+
+    first = client.get(url, {"poll": "1", "mine": "1", "person": person_a.pk}).content.decode()
+
+    [next_page] = _hrefs(first, "Next")
+    assert "poll" not in next_page
+    assert "mine=1" in next_page and f"person={person_a.pk}" in next_page
+    assert "page=2" in next_page
+    second = client.get(url + next_page)
+    assert second.context["page"].number == 2
+    assert "<html" in second.content.decode()
+    [previous] = _hrefs(second.content.decode(), "Previous")
+    assert "poll" not in previous and "page=1" in previous and "mine=1" in previous

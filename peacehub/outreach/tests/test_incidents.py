@@ -242,6 +242,8 @@ def test_an_incident_in_1900_is_refused_and_alerts_no_one(client_for, alice, org
         "6,300 block of S Halsted",
         "I-94 at 63rd St",
         "6300-6400 blocks of S Halsted",
+        "Route 41 at 79th St",
+        "103rd & Cottage Grove",
     ],
 )
 def test_block_level_places_are_accepted(client_for, alice, block):
@@ -462,13 +464,58 @@ def test_closing_by_the_reporter_does_not_hide_a_response_under_way(
     "summary",
     [
         "Two men hit near 63rd & Halsted at 22:40, 9mm casings",
-        "2 victims taken to the trauma center, about 300 people at the scene",
+        "2 victims taken to the trauma center, about three hundred people at the scene",
         "Shots on the 6,300 block, 3 shot outside St Sabina",
+        # A block of a hundred, a range of blocks.
+        "Shots fired on the 6300 block of S Halsted",
+        "Group fight across the 6300-6400 blocks",
+        # Times, with or without the colon.
+        "Shots heard at 22:40",
+        "Shots heard at 2240 hrs, again at 0015 hrs",
+        "Shots heard around 1030 pm",
+        # Numbered streets and highways.
+        "Car chase from 103rd to 111th",
+        "Shots on I-94 near the 63rd St exit",
+        "Crash on Route 41, one hurt",
+        "Shots on I-290 at Austin",
+        # Short numbers: counts, a number in a list, a calibre.
+        "Victim #2 is the brother of victim #1",
+        "Shots fired x2, 9mm casings, 2 men hit",
     ],
 )
 def test_a_summary_with_counts_times_and_corners_is_kept(client_for, alice, summary):
     assert _report(client_for(alice), summary=summary).status_code == 302
     assert Incident.objects.get().summary == summary
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        # Three digits or more that are not a block, a time, a street or a highway: they
+        # may be a house number, whatever follows them.
+        "Shots fired in front of 4815 W Madison",
+        "Shots fired near 4815 Madison",
+        "Shots fired at 4815, the grey house",
+        "Man hit outside #4815",
+        "Man hit at S6329 Halsted",
+        "about 300 people at the scene",
+        "Shots on the 6347 block",
+        "Shots fired on 6300 S Halsted",
+        # Not a time: no such minute, no such hour.
+        "Shots heard at 2275 hrs",
+        "Shots heard at 2540 hrs",
+        # Short, but written as an address is.
+        "Man hit in front of 12 Elm Street",
+        "Man hit in front of 12 W Madison",
+    ],
+)
+def test_a_summary_with_a_number_that_may_be_a_house_is_refused(client_for, alice, summary):
+    response = _report(client_for(alice), summary=summary)
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["summary"]
+    assert "never a house number" in error
+    assert "a time (“22:40”), a street (“63rd”) or a highway (“I-94”)" in error
+    assert not Incident.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -556,6 +603,11 @@ def test_only_an_incident_of_the_last_72_hours_alerts(
     assert (told in page) is not alerted
     assert ("1 on-duty responder was alerted" in page) is alerted
     assert "nobody is on duty" not in page
+
+    # The incident's page says it for as long as the incident is read, to everyone.
+    later = client_for(bob).get(reverse("outreach:incident", args=[incident.pk])).content.decode()
+    nobody = "Nobody was alerted: this incident was recorded more than 72 hours after it happened."
+    assert (nobody in later) is not alerted
 
 
 def test_the_incident_filters_combine_and_only_open_toggles(client_for, alice, org_a):
@@ -839,8 +891,37 @@ def test_a_supervisor_changes_one_workers_shifts(client_for, bob, alice, org_a):
     assert reverse("outreach:duty_remove", args=[shift.pk]) in content
     assert reverse("outreach:duty_remove", args=[other.pk]) not in content
 
-    response = client.post(reverse("outreach:duty_remove", args=[shift.pk]))
+    response = client.post(reverse("outreach:duty_remove", args=[shift.pk]), {"confirm": "1"})
     assert response["Location"] == f"{reverse('outreach:duty')}?worker={membership.pk}#shifts"
+    assert not DutyShift.objects.filter(pk=shift.pk).exists()
+
+
+def test_removing_a_shift_asks_first(client_for, bob, alice):
+    """A shift removed by a slip means nobody is woken up in its hours: "Remove" opens a
+    question, and only its answer removes the shift. No JavaScript needed."""
+    shift = _shift_not_now(alice)
+    client = client_for(bob)
+    remove = reverse("outreach:duty_remove", args=[shift.pk])
+    duty = client.get(reverse("outreach:duty"), {"worker": alice.memberships.get().pk})
+    assert f'<a class="danger-text" href="{remove}">Remove {shift}</a>' in duty.content.decode()
+
+    question = client.get(remove)
+
+    assert question.status_code == 200
+    page = question.content.decode()
+    assert f"Remove the shift {shift} of Alice Outreach?" in page
+    assert re.search(r'<form[^>]*method="post"', page)
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert DutyShift.objects.filter(pk=shift.pk).exists()
+    # A POST that did not come from the question (a stale form, a replayed request)
+    # asks again and removes nothing.
+    again = client.post(remove)
+    assert again.status_code == 200
+    assert f"Remove the shift {shift} of Alice Outreach?" in again.content.decode()
+    assert DutyShift.objects.filter(pk=shift.pk).exists()
+
+    removed = client.post(remove, {"confirm": "1"}, follow=True)
+    assert "Shift removed." in removed.content.decode()
     assert not DutyShift.objects.filter(pk=shift.pk).exists()
 
 
@@ -850,14 +931,17 @@ def test_a_worker_sees_their_own_week_and_changes_nothing(client_for, alice, bob
     content = client_for(alice).get(reverse("outreach:duty")).content.decode()
     assert str(shift) in content
     assert "Bob" not in content and "Change the shifts" not in content
-    assert (
-        client_for(alice).post(reverse("outreach:duty_remove", args=[shift.pk])).status_code == 403
-    )
+    remove = reverse("outreach:duty_remove", args=[shift.pk])
+    assert client_for(alice).get(remove).status_code == 403
+    assert client_for(alice).post(remove, {"confirm": "1"}).status_code == 403
+    assert DutyShift.objects.filter(pk=shift.pk).exists()
 
 
 def test_another_organizations_shift_cannot_be_removed(client_for, charlie, alice):
     shift = _shift_not_now(alice)
-    response = client_for(charlie).post(reverse("outreach:duty_remove", args=[shift.pk]))
+    remove = reverse("outreach:duty_remove", args=[shift.pk])
+    assert client_for(charlie).get(remove).status_code == 404
+    response = client_for(charlie).post(remove, {"confirm": "1"})
     assert response.status_code == 404
     assert DutyShift.objects.filter(pk=shift.pk).exists()
 
@@ -875,3 +959,34 @@ def test_a_refused_shift_comes_back_for_the_worker_it_was_for(client_for, bob, a
     chosen = re.search(r'<option value="([^"]+)" selected>', refused.content.decode())
     assert chosen and chosen.group(1) == str(alice.memberships.get().pk)
     assert not DutyShift.objects.filter(membership__user=aaliyah).exists()
+
+
+def _select(page: str, name: str) -> str:
+    return re.search(rf'<select name="{name}"[^>]*>.*?</select>', page, re.S).group()
+
+
+def test_relation_and_action_start_on_choose_and_are_required(client_for, alice, org_a, person_a):
+    """On a phone at night, a select that starts on "Victim" or "De-escalation" is
+    submitted as it is: each starts on "Choose…", and a form sent without a choice is
+    refused on that field, nothing saved."""
+    org_a.community_areas.add(area(68))
+    incident = IncidentFactory(reported_by_organization=org_a, community_area=area(68))
+    response = IncidentResponse.objects.create(incident=incident, organization=org_a)
+    client = client_for(alice)
+    page = client.get(reverse("outreach:incident", args=[incident.pk])).content.decode()
+    for name in ("relation", "kind"):
+        select = _select(page, name)
+        assert re.findall(r'<option value="([^"]*)"[^>]*selected', select) == [""]
+        assert '<option value="" selected>Choose…</option>' in select
+
+    linked = client.post(
+        reverse("outreach:incident_link_person", args=[incident.pk]), {"person": person_a.pk}
+    )
+    acted = client.post(reverse("outreach:response_action", args=[response.pk]), {"note": "x"})
+
+    assert linked.status_code == acted.status_code == 400
+    assert linked.context["link_form"].errors["relation"] == ["This field is required."]
+    assert acted.context["action_form"].errors["kind"] == ["This field is required."]
+    assert 'id="id_relation_error"' in linked.content.decode()
+    assert not IncidentPerson.objects.exists()
+    assert not ResponseAction.objects.exists()

@@ -998,3 +998,121 @@ def test_accepting_makes_the_case_manager_the_persons_in_the_audit_trail(
     assert AuditEvent.objects.filter(
         record_id=str(person_a.pk), action="update", detail__fields=["case_manager"]
     ).exists()
+
+
+def test_a_new_review_date_alone_is_no_step_of_the_history(client_for, alice, org_a):
+    """The mediator pushes the review back a month, the agreement still holding: the
+    history does not grow a second "Holding" that nothing happened on."""
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    client = client_for(alice)
+    client.post(
+        reverse("outreach:agreement_add", args=[conflict.pk]),
+        {"kind": "peace", "made_on": days_ago(10).isoformat(), "review_on": TODAY().isoformat()},
+    )
+    agreement = Agreement.objects.get()
+    next_review = TODAY() + datetime.timedelta(days=30)
+
+    response = client.post(
+        reverse("outreach:agreement_state", args=[conflict.pk, agreement.pk]),
+        {
+            "state": "holding",
+            "changed_on": TODAY().isoformat(),
+            "review_on": next_review.isoformat(),
+        },
+        follow=True,
+    )
+
+    agreement.refresh_from_db()
+    assert (agreement.state, agreement.review_on) == ("holding", next_review)
+    assert list(agreement.history.values_list("state", flat=True)) == ["holding"]
+    body = response.content.decode()
+    assert f"Next review set to {date_format(next_review, 'SHORT_DATE_FORMAT')}." in body
+    [card] = agreement_cards(body)
+    assert _history(card) == ["Holding"]
+    assert AuditEvent.objects.filter(
+        action="update", detail__fields=["review_on"], record_id=str(conflict.pk)
+    ).exists()
+
+
+def test_the_same_state_with_a_note_is_a_step_and_without_anything_is_refused(
+    client_for, alice, org_a
+):
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    agreement = Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(10))
+    url = reverse("outreach:agreement_state", args=[conflict.pk, agreement.pk])
+    client = client_for(alice)
+
+    nothing = client.post(url, {"state": "holding", "changed_on": TODAY().isoformat()})
+    assert nothing.status_code == 400
+    assert "Nothing to record: choose another state, write a note" in nothing.content.decode()
+    assert not agreement.history.exists()
+
+    client.post(
+        url, {"state": "holding", "changed_on": TODAY().isoformat(), "note": "Met both sides"}
+    )
+    assert list(agreement.history.values_list("note", flat=True)) == ["Met both sides"]
+
+
+@pytest.mark.parametrize("name", ["agreement_add", "agreement_state"])
+def test_a_review_more_than_five_years_ahead_is_refused(client_for, alice, org_a, name):
+    """2031 typed for 2026, or 9999: refused on the field, nothing saved."""
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    agreement = Agreement.objects.create(conflict=conflict, kind="peace", made_on=days_ago(10))
+    too_far = (TODAY() + datetime.timedelta(days=5 * 366 + 1)).isoformat()
+    if name == "agreement_add":
+        url = reverse("outreach:agreement_add", args=[conflict.pk])
+        data = {"kind": "non_aggression", "made_on": TODAY().isoformat(), "review_on": too_far}
+    else:
+        url = reverse("outreach:agreement_state", args=[conflict.pk, agreement.pk])
+        data = {"state": "strained", "changed_on": TODAY().isoformat(), "review_on": too_far}
+
+    response = client_for(alice).post(url, data)
+
+    assert response.status_code == 400
+    assert "A review date cannot be more than 5 years ahead." in response.content.decode()
+    assert list(Agreement.objects.values_list("pk", "state", "review_on")) == [
+        (agreement.pk, "holding", None)
+    ]
+    assert not agreement.history.exists()
+
+
+def test_the_service_refuses_a_review_too_far_whoever_calls_it(alice, org_a):
+    from django.core.exceptions import ValidationError
+    from django.test import RequestFactory
+
+    from peacehub.outreach.services import agreement_make
+
+    conflict = ConflictFactory(organization=org_a, opened_on=days_ago(30))
+    request = RequestFactory().post("/")
+    request.user = alice
+    with pytest.raises(ValidationError) as refused:
+        agreement_make(
+            request=request,
+            conflict=conflict,
+            kind="peace",
+            made_on=TODAY(),
+            review_on=datetime.date(9999, 12, 31),
+        )
+    assert refused.value.message_dict["review_on"] == [
+        "A review date cannot be more than 5 years ahead."
+    ]
+    assert not Agreement.objects.exists()
+
+
+def test_the_case_manager_starts_on_choose_and_is_required(client_for, alice, carmen, person_a):
+    """Two case managers, and the first in the list is not a default: the worker picks."""
+    member(person_a.organization, Role.CASE_MANAGER, "abe@example.org", full_name="Abe Aaron")
+    client = client_for(alice)
+    url = reverse("outreach:introduction_new", args=[person_a.pk])
+    page = client.get(url).content.decode()
+    select = re.search(r'<select name="case_manager"[^>]*>.*?</select>', page, re.S).group()
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', select) == [""]
+    assert '<option value="" selected>Choose…</option>' in select
+
+    response = client.post(url, {"summary": "Wants help with an ID"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["case_manager"] == ["This field is required."]
+    assert 'id="id_case_manager_error"' in response.content.decode()
+    assert "Wants help with an ID" in response.content.decode()
+    assert not Introduction.objects.exists()

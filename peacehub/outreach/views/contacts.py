@@ -4,7 +4,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,6 +29,7 @@ from peacehub.outreach.access import (
 from peacehub.outreach.forms import ContactForm
 from peacehub.outreach.models import Contact, IncidentResponse, ResponseState
 from peacehub.outreach.views.common import acting_organization, home_area, workable_people
+from peacehub.people.access import people_visible_to
 from peacehub.people.models import Person, Status
 
 STALE_AFTER_DAYS = 14
@@ -64,6 +65,19 @@ def home(request: HttpRequest) -> HttpResponse:
         if undo_id
         else None
     )
+    # The contact just logged (contact_new sends here with its id): "Undo", for a while.
+    logged_id = uuid_or_none(request.GET.get("logged", ""))
+    logged = (
+        contacts_visible_to(user)
+        .filter(pk=logged_id, worker=user)
+        .select_related("person")
+        .only("id", "worker_id", "created_at", "non_participant", "person_id", *_NAME_FIELDS)
+        .first()
+        if logged_id
+        else None
+    )
+    if logged is not None and not services.contact_undoable(logged, user):
+        logged = None
     own_organizations = [o.pk for o in organizations_with(user, Permission.VIEW_INCIDENTS)]
     # An incident the reporting organization has closed stays here while we are in the
     # middle of our own response to it (acknowledged or on scene, follow-up not done).
@@ -141,7 +155,7 @@ def home(request: HttpRequest) -> HttpResponse:
     audit_listing(
         request,
         AuditAction.LIST,
-        participants + [c.person for c in [*follow_ups, undoable] if c and c.person],
+        participants + [c.person for c in [*follow_ups, undoable, logged] if c and c.person],
         record_type="people.person",
         view="outreach_home",
     )
@@ -151,6 +165,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "follow_ups": follow_ups,
             "undoable": undoable,
+            "logged": logged,
+            "undo_minutes": int(services.CONTACT_UNDO_WINDOW.total_seconds() // 60),
             "incidents": incidents,
             "participants": participants,
             "stale_after": STALE_AFTER_DAYS,
@@ -177,10 +193,12 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 ),
                 data=data,
             ),
+            # The home page offers "Undo" under it.
             _("Contact logged."),
         )
         if logged is not NOT_SAVED:
-            return redirect("outreach:home")
+            # The home page offers to undo it: the wrong person is one tap away.
+            return redirect(f"{reverse('outreach:home')}?{urlencode({'logged': logged.pk})}")
         chosen = form.cleaned_data.get("person")
     else:
         person_id = request.GET.get("person", "")
@@ -215,10 +233,19 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = contacts_visible_to(request.user).select_related(
         "person", "worker", "community_area"
     )
-    person_id = request.GET.get("person", "")
-    if uuid_or_none(person_id):
+    person_id = uuid_or_none(request.GET.get("person", ""))
+    person = None
+    if person_id:
         contacts = contacts.filter(person_id=person_id)
-    if request.GET.get("mine") == "1":
+        # Named in the heading and carried by "Log contact": only someone the user sees.
+        person = (
+            people_visible_to(request.user)
+            .filter(pk=person_id)
+            .only("id", "organization_id", "legal_first_name", "legal_last_name", "preferred_name")
+            .first()
+        )
+    mine = request.GET.get("mine") == "1"
+    if mine:
         contacts = contacts.filter(worker=request.user)
     page = paginate_uncounted(request, contacts.order_by("-occurred_at"))
     audit_listing(
@@ -226,8 +253,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         AuditAction.LIST,
         page.object_list,
         record_type="outreach.contact",
+        **({"person": str(person.pk)} if person else {}),
     )
-    return TemplateResponse(request, "outreach/contact_list.html", {"page": page})
+    return TemplateResponse(
+        request, "outreach/contact_list.html", {"page": page, "person": person, "mine": mine}
+    )
 
 
 def _follow_up_for_user(request: HttpRequest, contact_id: UUID) -> Contact:
@@ -258,4 +288,20 @@ def contact_reopen(request: HttpRequest, contact_id: UUID) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The follow-up is back on your list."))
+    return redirect("outreach:home")
+
+
+@require_POST
+def contact_undo(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+    """Take back a contact just logged: the worker's own only (anyone else's is not
+    found), for CONTACT_UNDO_WINDOW."""
+    contact = get_contact_for_user(request.user, contact_id, Permission.LOG_CONTACTS)
+    if contact.worker_id != request.user.pk:
+        raise Http404
+    try:
+        services.contact_undo(request=request, contact=contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Contact undone: it is no longer recorded."))
     return redirect("outreach:home")

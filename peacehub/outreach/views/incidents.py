@@ -75,7 +75,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                         "Incident recorded without alerts: it happened more than "
                         "%(hours)s hours ago."
                     )
-                    % {"hours": int(services.ALERT_WINDOW.total_seconds() // 3600)},
+                    % {"hours": incident.alert_window_hours},
                 )
             elif incident.alerted_count:
                 messages.success(

@@ -114,7 +114,11 @@ def introduction_return(request: HttpRequest, introduction_id: UUID) -> HttpResp
     introduction = _introduction_to_answer(request, introduction_id)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the introduction is returned."))
+        # Too long, or nothing said: the field's own words ("at most 300 characters").
+        if request.POST.get("reason", "").strip():
+            messages.error(request, " ".join(form.errors["reason"]))
+        else:
+            messages.error(request, _("Say why the introduction is returned."))
         return redirect(_back(request))
     try:
         services.introduction_return(

@@ -197,13 +197,18 @@ def agreement_state(request: HttpRequest, conflict_id: UUID, agreement_id: UUID)
         save=lambda data: services.agreement_state_change(
             request=request, agreement=agreement, **data
         ),
-        done=_agreement_updated,
+        done=lambda change: _agreement_updated(change, agreement),
     )
 
 
-def _agreement_updated(change) -> str:
+def _agreement_updated(change, agreement) -> str:
     """A change dated before the agreement's latest one goes into its history only:
-    say so, as the badge does not change."""
+    say so, as the badge does not change. A new review date alone is no change."""
+    if change is None:
+        agreement.refresh_from_db(fields=["review_on"])
+        return _("Next review set to %(date)s.") % {
+            "date": date_format(agreement.review_on, "SHORT_DATE_FORMAT")
+        }
     latest = change.agreement.history.first()
     if latest.pk == change.pk:
         return _("Agreement updated.")

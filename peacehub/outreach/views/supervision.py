@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from peacehub.accounts.access import (
     has_permission,
@@ -29,6 +29,7 @@ from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.forms import DutyShiftForm
 from peacehub.outreach.models import (
     AGREEMENT_STATES_UNDER_REVIEW,
+    ALERT_WINDOW,
     Agreement,
     AgreementState,
     Conflict,
@@ -82,11 +83,22 @@ def _contacts_per_worker_per_week(organization_ids, today):
 
 
 def _response_times_by_area(organization_ids, now):
-    responses = IncidentResponse.objects.filter(
-        organization_id__in=organization_ids, notified_at__gte=now - RESPONSE_WINDOW
-    ).select_related("incident__community_area")
+    """The rows of the table, and how many responses it leaves out: those to incidents
+    recorded too late to alert anybody (their "minutes after the alert" count from an
+    alert that nobody got, and would say nothing of how fast the team responds)."""
+    responses = (
+        IncidentResponse.objects.filter(
+            organization_id__in=organization_ids, notified_at__gte=now - RESPONSE_WINDOW
+        )
+        .select_related("incident__community_area")
+        .defer("incident__community_area__boundary", "incident__summary")
+    )
     by_area = defaultdict(list)
+    left_out = 0
     for response in responses:
+        if response.incident.recorded_too_late_to_alert:
+            left_out += 1
+            continue
         by_area[response.incident.community_area.name].append(response)
     rows = []
     for area, items in sorted(by_area.items()):
@@ -102,7 +114,7 @@ def _response_times_by_area(organization_ids, now):
                 "median_to_scene": round(statistics.median(to_scene)) if to_scene else None,
             }
         )
-    return rows
+    return rows, left_out
 
 
 def _open_mediations_by_state(organization_ids):
@@ -154,6 +166,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate()
     weeks, contact_rows = _contacts_per_worker_per_week(organization_ids, today)
+    response_rows, recorded_too_late = _response_times_by_area(organization_ids, now)
     pending = (
         Introduction.objects.filter(
             organization_id__in=organization_ids, status=IntroductionStatus.PENDING
@@ -168,7 +181,9 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             "organizations": organizations,
             "weeks": weeks,
             "contact_rows": contact_rows,
-            "response_rows": _response_times_by_area(organization_ids, now),
+            "response_rows": response_rows,
+            "recorded_too_late": recorded_too_late,
+            "alert_window_hours": int(ALERT_WINDOW.total_seconds() // 3600),
             "mediations_by_state": _open_mediations_by_state(organization_ids),
             "reviews_due": list(_reviews_due(organization_ids, today)),
             "pending_introductions": pending,
@@ -248,14 +263,23 @@ def _duty_of(membership_id) -> HttpResponse:
     return redirect(f"{reverse('outreach:duty')}?worker={membership_id}#shifts")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def duty_remove(request: HttpRequest, shift_id: UUID) -> HttpResponse:
-    shift = get_object_or_404(DutyShift.objects.select_related("membership"), pk=shift_id)
+    """Asks first (a page of its own, which works without JavaScript): a shift removed
+    by a slip means nobody is woken up in its hours. Removed once the page's form,
+    which says so, is sent (confirm=1); a POST without it shows the question again."""
+    shift = get_object_or_404(DutyShift.objects.select_related("membership__user"), pk=shift_id)
     organization_id = shift.membership.organization_id
     if not any(m.organization_id == organization_id for m in memberships_of(request.user)):
         raise Http404
     if not has_permission(request.user, Permission.SUPERVISE_OUTREACH, organization_id):
         raise PermissionDenied
-    shift.delete()
-    messages.success(request, _("Shift removed."))
-    return _duty_of(shift.membership_id)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        services.duty_shift_remove(shift=shift)
+        messages.success(request, _("Shift removed."))
+        return _duty_of(shift.membership_id)
+    return TemplateResponse(
+        request,
+        "outreach/duty_remove.html",
+        {"shift": shift, "back": f"{reverse('outreach:duty')}?worker={shift.membership_id}#shifts"},
+    )
