@@ -221,6 +221,10 @@ PUBLIC_CONTACT_PHONE = env_str("PEACEHUB_PUBLIC_CONTACT_PHONE", "")
 
 # How often open pages ask for new alerts (htmx polling).
 NOTIFICATION_POLL_SECONDS = env_int("PEACEHUB_NOTIFICATION_POLL_SECONDS", 15)
+# Retention (DESIGN rule 7): an alert is for the moment it is sent, and the incident,
+# its responses or the referral keep the record; older alerts go (manage.py
+# purge_expired, daily).
+NOTIFICATION_RETENTION = timedelta(days=env_int("PEACEHUB_NOTIFICATION_RETENTION_DAYS", 90))
 
 # Where the coalition's community-area boundaries come from (GeoJSON, one feature per
 # area). Another city points this at its own file.

@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -59,6 +60,13 @@ def sign_in_attempt(*, request, username: str, password: str) -> User | None:
 def login_failures_purge() -> int:
     cutoff = timezone.now() - settings.LOGIN_FAILURE_WINDOW
     deleted, _ = LoginFailure.objects.filter(occurred_at__lt=cutoff).delete()
+    return deleted
+
+
+def sessions_purge_expired() -> int:
+    """Sessions past their expiry date. Such a session can still hold a form kept as it
+    ended (accounts/unsent.py), encrypted, for a sign-in that never came."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
 
 

@@ -117,3 +117,11 @@ def notifications_mark_read(*, user, ids: list | None = None, until=None) -> int
     if until is not None:
         unread = unread.filter(created_at__lte=until)
     return unread.update(read_at=timezone.now())
+
+
+def notifications_purge() -> int:
+    """Alerts older than NOTIFICATION_RETENTION, read or not: the record they pointed at
+    stays where it is."""
+    cutoff = timezone.now() - settings.NOTIFICATION_RETENTION
+    deleted, _ = Notification.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
