@@ -1,6 +1,5 @@
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -35,10 +34,19 @@ from peacehub.outreach.places import (
 from peacehub.outreach.services import (
     PARTY_BOTH,
     PARTY_MISSING,
+    RETURN_REASON_MISSING,
     REVIEW_TOO_FAR,
     REVIEW_YEARS_AHEAD,
 )
-from peacehub.people.forms import CHOOSE, CommunityAreaChoiceField, DateInput, ParticipantField
+from peacehub.people.forms import (
+    CHOOSE,
+    CommunityAreaChoiceField,
+    DateInput,
+    ParticipantField,
+    TextLimitsSaid,
+    choose_first,
+    say_text_limits,  # noqa: F401 (cases, programs and referrals take it from here)
+)
 from peacehub.people.models import Person
 
 NOTE_MAX = 1000
@@ -50,31 +58,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-AT_MOST = _("At most %(limit)s characters.")
-
-
-def say_text_limits(form: forms.Form) -> None:
-    """Each free-text field's limit said in its help text, not enforced by the browser:
-    a phone's maxlength cuts typed or pasted text silently, and the worker never knows.
-    The server refuses a longer text on its field, and the page shows all of it again."""
-    for field in form.fields.values():
-        if not isinstance(field, forms.CharField) or not field.max_length:
-            continue
-        if isinstance(field.widget, forms.HiddenInput):
-            continue
-        field.widget.attrs.pop("maxlength", None)
-        limit = AT_MOST % {"limit": field.max_length}
-        field.help_text = format_lazy("{} {}", field.help_text, limit) if field.help_text else limit
-
-
-class TextLimitsSaid:
-    """A form whose free-text fields say their limit (say_text_limits)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        say_text_limits(self)
 
 
 def clean_review_day(day):
@@ -364,10 +347,21 @@ class IntroductionForm(TextLimitsSaid, forms.Form):
 
 
 class ReturnForm(TextLimitsSaid, forms.Form):
-    reason = forms.CharField(label=_("Why it is returned"), max_length=300)
+    reason = forms.CharField(
+        label=_("Why it is returned"),
+        max_length=300,
+        error_messages={"required": RETURN_REASON_MISSING},
+    )
 
 
 class DutyShiftForm(forms.ModelForm):
+    # Whose shift: one of ``responders`` (the memberships the page lists), chosen, not
+    # preset to the first of the list, unless the page was opened for one (?worker=).
+    membership = forms.ChoiceField(
+        label=_("Worker"),
+        error_messages={"invalid_choice": _("Choose a worker of your organization.")},
+    )
+
     class Meta:
         model = DutyShift
         fields = ["weekday", "starts_at", "ends_at"]
@@ -376,10 +370,17 @@ class DutyShiftForm(forms.ModelForm):
             "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, responders=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.responders = {str(m.pk): m for m in responders}
+        worker = self.fields["membership"]
+        worker.choices = [(pk, m.user.full_name) for pk, m in self.responders.items()]
+        choose_first(worker)
         weekdays = DutyShift._meta.get_field("weekday").choices
         self.fields["weekday"].choices = [("", CHOOSE), *weekdays]
+
+    def clean_membership(self):
+        return self.responders[self.cleaned_data["membership"]]
 
     def clean(self):
         cleaned = super().clean()

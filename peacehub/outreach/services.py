@@ -63,6 +63,7 @@ REVIEW_TOO_FAR = gettext_lazy("A review date cannot be more than %(years)s years
 NOTHING_TO_RECORD = gettext_lazy(
     "Nothing to record: choose another state, write a note, or give the next review date."
 )
+RETURN_REASON_MISSING = gettext_lazy("Say why the introduction is returned.")
 PARTY_MISSING = gettext_lazy("Choose a participant or write a neutral group label.")
 PARTY_BOTH = gettext_lazy("Choose a participant or write a neutral group label, not both.")
 PARTY_PERSON_TWICE = gettext_lazy("This participant is already a party to this mediation.")
@@ -723,7 +724,7 @@ def introduction_accept(*, request, introduction: Introduction) -> Case:
 def introduction_return(*, request, introduction: Introduction, reason: str) -> Introduction:
     _decide(introduction)
     if not reason.strip():
-        raise ValidationError(_("Say why the introduction is returned."))
+        raise ValidationError({"reason": RETURN_REASON_MISSING})
     introduction.status = IntroductionStatus.RETURNED
     introduction.return_reason = reason.strip()
     introduction.decided_at = timezone.now()

@@ -20,6 +20,11 @@ from peacehub.people.models import (
 from peacehub.people.services import (
     ALLOWED_TRANSITIONS,
     CASE_MANAGEMENT_BY_HAND,
+    CLOSING_REASON_MISSING,
+    CLOSING_REASON_WHEN,
+    CONSENT_EXPIRES_BEFORE_GIVEN,
+    CONSENT_RECIPIENT_MISSING,
+    CONSENT_RECIPIENT_WHEN,
     PERSON_FIELDS,
 )
 
@@ -63,6 +68,32 @@ def missing_for_a_choice(form: forms.Form, name: str, message=None) -> None:
             code="required_for_a_choice",
         ),
     )
+
+
+AT_MOST = _("At most %(limit)s characters.")
+
+
+def say_text_limits(form: forms.Form) -> None:
+    """Each free-text field's limit said in its help text, not enforced by the browser:
+    a phone's maxlength cuts typed or pasted text silently, and the worker never knows.
+    The server refuses a longer text on its field, and the page shows all of it again."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or not field.max_length:
+            continue
+        if isinstance(field.widget, forms.HiddenInput):
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        limit = AT_MOST % {"limit": field.max_length}
+        field.help_text = format_lazy("{} {}", field.help_text, limit) if field.help_text else limit
+
+
+class TextLimitsSaid:
+    """A form whose free-text fields say their limit (say_text_limits). A form that adds
+    fields in its own __init__ calls say_text_limits() itself, once they are there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_text_limits(self)
 
 
 class DateInput(forms.DateInput):
@@ -112,7 +143,7 @@ class ParticipantField(forms.ModelChoiceField):
             ) from None
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(TextLimitsSaid, forms.ModelForm):
     community_area = CommunityAreaChoiceField(required=False)
 
     class Meta:
@@ -202,7 +233,7 @@ class StatusChoiceField(forms.ChoiceField):
         super().validate(value)
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(TextLimitsSaid, forms.Form):
     to_status = StatusChoiceField(label=_("New status"))
     reason = forms.ChoiceField(
         label=_("Reason for closing"),
@@ -216,8 +247,8 @@ class StatusChangeForm(forms.Form):
         self.person = person
         required_for_a_choice(
             self.fields["reason"],
-            when=_("Required when closing the record."),
-            message=_("Give the reason for closing: it is required when closing the record."),
+            when=CLOSING_REASON_WHEN,
+            message=CLOSING_REASON_MISSING,
         )
         allowed = ALLOWED_TRANSITIONS.get(person.status, set())
         self.fields["to_status"].choices = [
@@ -283,6 +314,7 @@ class EligibilityForm(forms.Form):
                     "contested_note": self[f"{prefix}-contested_note"],
                 }
             )
+        say_text_limits(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -342,11 +374,8 @@ class ConsentForm(forms.ModelForm):
             choose_first(self.fields[name])
         required_for_a_choice(
             self.fields["recipient"],
-            when=_("Required when the consent is to share information."),
-            message=_(
-                "Name the organization the person agrees to share with: it is required "
-                "when the consent is to share information."
-            ),
+            when=CONSENT_RECIPIENT_WHEN,
+            message=CONSENT_RECIPIENT_MISSING,
         )
         self.fields["given_on"].initial = timezone.localdate()
 
@@ -365,7 +394,7 @@ class ConsentForm(forms.ModelForm):
             cleaned["scope"] = []
         given_on, expires_on = cleaned.get("given_on"), cleaned.get("expires_on")
         if given_on and expires_on and expires_on < given_on:
-            self.add_error("expires_on", _("The consent cannot expire before it was given."))
+            self.add_error("expires_on", CONSENT_EXPIRES_BEFORE_GIVEN)
         return cleaned
 
     def _post_clean(self):
@@ -377,5 +406,5 @@ class ConsentForm(forms.ModelForm):
         return {field: self.cleaned_data.get(field) for field in fields}
 
 
-class ConsentRevokeForm(forms.Form):
+class ConsentRevokeForm(TextLimitsSaid, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -15,6 +15,7 @@ from peacehub.audit.services import audit_request
 from peacehub.people.eligibility import Criterion
 from peacehub.people.models import (
     Consent,
+    ConsentKind,
     EligibilityCheck,
     Person,
     Status,
@@ -37,6 +38,21 @@ CASE_MANAGEMENT_BY_HAND = gettext_lazy(
     "A participant is in case management once a case manager accepts an introduction "
     "or opens a case, not by changing the status."
 )
+
+# What the forms say when a field required for one choice is left empty
+# (required_for_a_choice), and the services say the same, on the same field, to a page
+# or an API client that reaches them.
+CLOSING_REASON_WHEN = gettext_lazy("Required when closing the record.")
+CLOSING_REASON_MISSING = gettext_lazy(
+    "Give the reason for closing: it is required when closing the record."
+)
+CONSENT_RECIPIENT_WHEN = gettext_lazy("Required when the consent is to share information.")
+CONSENT_RECIPIENT_MISSING = gettext_lazy(
+    "Name the organization the person agrees to share with: it is required "
+    "when the consent is to share information."
+)
+CONSENT_EXPIRES_BEFORE_GIVEN = gettext_lazy("The consent cannot expire before it was given.")
+CONSENT_ALREADY_REVOKED = gettext_lazy("This consent was already revoked.")
 
 PERSON_FIELDS = [
     "legal_first_name",
@@ -130,7 +146,7 @@ def person_status_change(
             % {"case_manager": open_case.case_manager.full_name}
         )
     if to_status == Status.CLOSED and not reason:
-        raise ValidationError(_("Give the reason for closing."))
+        raise ValidationError({"reason": CLOSING_REASON_MISSING})
     return _status_change(
         request=request, person=person, to_status=to_status, reason=reason, note=note
     )
@@ -234,6 +250,12 @@ def consent_record(
     recipient=None,
     scope: list[str] | None = None,
 ) -> Consent:
+    # The form's checks, with its words: full_clean() would name the database
+    # constraint ("consent_share_names_recipient") to whoever reaches this without it.
+    if kind == ConsentKind.SHARE and recipient is None:
+        raise ValidationError({"recipient": CONSENT_RECIPIENT_MISSING})
+    if expires_on is not None and expires_on < given_on:
+        raise ValidationError({"expires_on": CONSENT_EXPIRES_BEFORE_GIVEN})
     consent = Consent(
         person=person,
         kind=kind,
@@ -264,7 +286,7 @@ def consent_revoke(*, request, consent: Consent, note: str = "") -> Consent:
     from peacehub.referrals.services import referrals_close_for_revoked_consent
 
     if consent.revoked_at is not None:
-        raise ValidationError(_("This consent was already revoked."))
+        raise ValidationError(CONSENT_ALREADY_REVOKED)
     consent.revoked_at = timezone.now()
     consent.revoked_by = request.user
     consent.revocation_note = note

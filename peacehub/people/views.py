@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from peacehub.accounts.access import has_permission, organizations_with, roles_in
 from peacehub.accounts.roles import Permission, Role
 from peacehub.audit.models import AuditAction
-from peacehub.audit.services import audit_listing
+from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases.summary import cases_summary
+from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.geo.models import CommunityArea
 from peacehub.http import (
     is_htmx,
@@ -174,12 +175,25 @@ def person_create(request: HttpRequest) -> HttpResponse:
             "referral": referral.referral if referral is not None else None,
             "program_slug": program_slug,
         },
+        status=status_of(form),
     )
 
 
 @require_GET
 def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    access = get_person_for_user(request, person_id)
+    return _person_page(request, get_person_for_user(request, person_id))
+
+
+def _person_page(
+    request: HttpRequest,
+    access,
+    *,
+    status_form: StatusChangeForm | None = None,
+    revoke_form: ConsentRevokeForm | None = None,
+    revoked_consent=None,
+) -> HttpResponse:
+    """The person's page; after a refused status change or revocation, with that form
+    as it was sent and its errors (400), so that nothing typed is lost."""
     person = access.person
     context = {"access": access, "person": person, "fields": access.fields}
     if not access.shared:
@@ -192,7 +206,10 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
                 if access.can_see(PersonField.ELIGIBILITY)
                 else None,
                 "consents": person.consents.select_related("recipient"),
-                "status_form": StatusChangeForm(person=person),
+                "status_form": status_form or StatusChangeForm(person=person),
+                "revoke_form": revoke_form,
+                "revoked_consent": revoked_consent,
+                "revoke_note_limit": ConsentRevokeForm.base_fields["note"].max_length,
                 "can_edit": has_permission(user, Permission.EDIT_PEOPLE, org),
                 "can_close": has_permission(user, Permission.CLOSE_PARTICIPATION, org),
                 "can_record_eligibility": has_permission(user, Permission.RECORD_ELIGIBILITY, org),
@@ -202,7 +219,13 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
                 **programs_summary(request, person),
             }
         )
-    return TemplateResponse(request, "people/person_detail.html", context)
+    refused = next((f for f in (status_form, revoke_form) if f is not None and f.errors), None)
+    return TemplateResponse(
+        request,
+        "people/person_detail.html",
+        context,
+        status=status_of(refused) if refused is not None else 200,
+    )
 
 
 def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
@@ -221,7 +244,10 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
             messages.success(request, _("Changes saved."))
         return redirect("people:detail", person_id=person.pk)
     return TemplateResponse(
-        request, "people/person_form.html", {"form": form, "person": person, "creating": False}
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "creating": False},
+        status=status_of(form),
     )
 
 
@@ -230,30 +256,27 @@ def person_status(request: HttpRequest, person_id: UUID) -> HttpResponse:
     access = get_person_for_user(request, person_id, Permission.EDIT_PEOPLE, audit_action=None)
     person = access.person
     form = StatusChangeForm(request.POST, person=person)
-    if form.is_valid():
-        to_status = form.cleaned_data["to_status"]
-        if to_status == Status.CLOSED and not has_permission(
+
+    def change(data):
+        if data["to_status"] == Status.CLOSED and not has_permission(
             request.user, Permission.CLOSE_PARTICIPATION, person.organization_id
         ):
-            messages.error(request, _("Your role cannot close a participant's record."))
-            return redirect("people:detail", person_id=person.pk)
-        try:
-            services.person_status_change(
-                request=request,
-                person=person,
-                to_status=to_status,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
+            raise ValidationError(
+                {"to_status": _("Your role cannot close a participant's record.")}
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("people:detail", person_id=person.pk)
+        return services.person_status_change(
+            request=request,
+            person=person,
+            to_status=data["to_status"],
+            reason=data["reason"],
+            note=data["note"],
+        )
+
+    if save_posted(request, form, change, _("Status changed.")) is not NOT_SAVED:
+        return redirect("people:detail", person_id=person.pk)
+    # The page again, read as any view of it is, with the form as it was sent.
+    audit_request(request, AuditAction.VIEW, person)
+    return _person_page(request, access, status_form=form)
 
 
 def person_eligibility(request: HttpRequest, person_id: UUID) -> HttpResponse:
@@ -265,7 +288,10 @@ def person_eligibility(request: HttpRequest, person_id: UUID) -> HttpResponse:
         messages.success(request, _("Eligibility checklist saved."))
         return redirect("people:detail", person_id=person.pk)
     return TemplateResponse(
-        request, "people/eligibility_form.html", {"form": form, "person": person, "rule": RULE}
+        request,
+        "people/eligibility_form.html",
+        {"form": form, "person": person, "rule": RULE},
+        status=status_of(form),
     )
 
 
@@ -292,13 +318,22 @@ def consent_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
     initial = {"kind": ConsentKind.SHARE, "recipient": recipient} if recipient else {}
     form = ConsentForm(request.POST or None, person=person, initial=initial)
     back = next_on_this_site(request) or reverse("people:detail", args=[person.pk])
-    if request.method == "POST" and form.is_valid():
-        services.consent_record(request=request, person=person, **form.consent_fields())
-        messages.success(request, _("Consent recorded."))
+    recorded = save_posted(
+        request,
+        form,
+        lambda data: services.consent_record(
+            request=request, person=person, **form.consent_fields()
+        ),
+        _("Consent recorded."),
+    )
+    if recorded is not NOT_SAVED:
         # From the referral form, which needs the consent: back to it.
         return redirect(back)
     return TemplateResponse(
-        request, "people/consent_form.html", {"form": form, "person": person, "back": back}
+        request,
+        "people/consent_form.html",
+        {"form": form, "person": person, "back": back},
+        status=status_of(form),
     )
 
 
@@ -307,18 +342,17 @@ def consent_revoke(request: HttpRequest, person_id: UUID, consent_id: UUID) -> H
     access = get_person_for_user(request, person_id, Permission.MANAGE_CONSENT, audit_action=None)
     consent = get_object_or_404(access.person.consents, pk=consent_id)
     form = ConsentRevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_revoke(
-                request=request, consent=consent, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Consent revoked. It no longer allows any access."))
-    else:
-        messages.error(request, _("The note is too long."))
-    return redirect("people:detail", person_id=access.person.pk)
+    revoked = save_posted(
+        request,
+        form,
+        lambda data: services.consent_revoke(request=request, consent=consent, note=data["note"]),
+        _("Consent revoked. It no longer allows any access."),
+    )
+    if revoked is not NOT_SAVED:
+        return redirect("people:detail", person_id=access.person.pk)
+    # Too long, or already revoked: the page again, the note as it was typed.
+    audit_request(request, AuditAction.VIEW, access.person)
+    return _person_page(request, access, revoke_form=form, revoked_consent=consent)
 
 
 class _Echo:

@@ -263,6 +263,13 @@ URLS = {
         {"kind": "rumor_control"},
         incident_action(RESPONDERS, 201),
     ),
+    # The user's own contact, just logged: theirs to undo, as on the page.
+    "api_contact_undo": (
+        "api_post",
+        lambda w, u: f"/api/v1/contacts/{w['contact'].pk}/undo",
+        {},
+        owned(CVI, 204),
+    ),
     "api_mediation": (
         "api_get",
         lambda w, u: f"/api/v1/mediations/{w['conflict'].pk}",
@@ -303,13 +310,15 @@ def mediations_now():
 
 def corrections_now():
     """What a refused correction must leave as it was: the links of people to
-    incidents, which incidents are closed, which follow-ups are done."""
+    incidents, which incidents are closed, which follow-ups are done, which contacts
+    exist (an undo)."""
     return (
         sorted(IncidentPerson.objects.values_list("pk", flat=True)),
         sorted(Incident.objects.filter(closed_at__isnull=False).values_list("pk", flat=True)),
         sorted(
             Contact.objects.filter(follow_up_done_at__isnull=False).values_list("pk", flat=True)
         ),
+        sorted(Contact.objects.values_list("pk", flat=True)),
     )
 
 

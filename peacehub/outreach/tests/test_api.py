@@ -3,10 +3,19 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from peacehub.accounts.roles import Role
 from peacehub.accounts.services import api_token_create
+from peacehub.accounts.tests.factories import member
+from peacehub.audit.models import AuditEvent
 from peacehub.notifications.models import Notification
 from peacehub.outreach.models import Conflict, Contact, Incident, MediationSession
-from peacehub.outreach.tests.factories import ConflictFactory, always_on_duty, area
+from peacehub.outreach.services import CONTACT_UNDO_WINDOW
+from peacehub.outreach.tests.factories import (
+    ConflictFactory,
+    ContactFactory,
+    always_on_duty,
+    area,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -245,10 +254,62 @@ def test_bad_sessions_get_400_and_change_nothing(api, org_a, held_on, closed_on,
     assert not MediationSession.objects.exists()
 
 
+def test_a_contact_just_logged_is_undone_as_on_the_page(api, alice, person_a):
+    """The page's Undo, for a client: the contact is gone, the follow-up it settled is
+    owed again, and the audit log keeps that it existed."""
+    due = ContactFactory(person=person_a, worker=alice, follow_up_by=timezone.localdate())
+    created = api(
+        "post",
+        "/api/v1/contacts",
+        {"person": str(person_a.pk), "contact_type": "street", "community_area": 68},
+    ).json()
+    due.refresh_from_db()
+    assert due.follow_up_done_at is not None
+
+    response = api("post", f"/api/v1/contacts/{created['id']}/undo")
+
+    assert response.status_code == 204
+    assert not Contact.objects.filter(pk=created["id"]).exists()
+    due.refresh_from_db()
+    assert due.follow_up_done_at is None
+    assert AuditEvent.objects.filter(action="delete", record_id=created["id"]).exists()
+
+
+def test_only_its_worker_undoes_a_contact_through_the_api(
+    api_as, org_a, alice, bob, charlie, person_a
+):
+    """A colleague, the supervisor, another organization's worker: not found, and the
+    contact stays."""
+    contact = ContactFactory(person=person_a, worker=alice, created_at=timezone.now())
+    colleague = member(org_a, Role.OUTREACH_WORKER, "colleague@example.org")
+    for other in (colleague, bob, charlie):
+        response = api_as(other)("post", f"/api/v1/contacts/{contact.pk}/undo")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_a_contact_is_not_undone_through_the_api_after_the_window(api, alice, person_a):
+    contact = ContactFactory(
+        person=person_a,
+        worker=alice,
+        created_at=timezone.now() - CONTACT_UNDO_WINDOW - datetime.timedelta(minutes=1),
+    )
+
+    response = api("post", f"/api/v1/contacts/{contact.pk}/undo")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "__all__": ["This contact was logged more than 10 minutes ago: it can no longer be undone."]
+    }
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
 def test_the_schema_lists_outreach_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in [
         "/api/v1/contacts",
+        "/api/v1/contacts/{contact_id}/undo",
         "/api/v1/incidents",
         "/api/v1/incidents/{incident_id}",
         "/api/v1/responses/{response_id}/steps",

@@ -846,6 +846,31 @@ def test_the_day_of_a_shift_is_chosen_not_preset(client_for, bob, alice):
     assert not DutyShift.objects.exists()
 
 
+def test_the_worker_of_a_shift_is_chosen_not_preset(client_for, bob, alice, org_a):
+    """The list of workers starts on "Choose…", not on whoever comes first: a shift
+    added without looking would go to the wrong worker. Opened for one worker
+    (?worker=), it starts on them."""
+    member(org_a, Role.OUTREACH_WORKER, "aaliyah@example.org", full_name="Aaliyah Aa")
+    client = client_for(bob)
+    page = client.get(reverse("outreach:duty")).content.decode()
+    worker = page.split('id="id_membership"')[1].split("</select>")[0]
+    assert re.match(r'[^>]*>\s*<option value="" selected>Choose…</option>', worker)
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', worker) == [""]
+
+    mine = str(alice.memberships.get().pk)
+    page = client.get(reverse("outreach:duty"), {"worker": mine}).content.decode()
+    worker = page.split('id="id_membership"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', worker) == [mine]
+
+    response = client.post(
+        reverse("outreach:duty"), {"weekday": 4, "starts_at": "20:00", "ends_at": "04:00"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["membership"] == ["This field is required."]
+    assert 'id="id_membership_error"' in response.content.decode()
+    assert not DutyShift.objects.exists()
+
+
 def _shift_not_now(user):
     """A shift three days from now: never covering this moment."""
     later = timezone.localtime() + datetime.timedelta(days=3)

@@ -781,7 +781,11 @@ def test_outreach_introduces_and_the_case_manager_accepts(client_for, alice, car
 def test_the_case_manager_returns_with_a_reason(client_for, carmen, person_a):
     introduction = IntroductionFactory(person=person_a, case_manager=carmen)
     cm = client_for(carmen)
-    cm.post(reverse("outreach:introduction_return", args=[introduction.pk]), {"reason": ""})
+    refused = cm.post(
+        reverse("outreach:introduction_return", args=[introduction.pk]), {"reason": "  "}
+    )
+    assert refused.status_code == 400
+    assert "Say why the introduction is returned." in refused.content.decode()
     introduction.refresh_from_db()
     assert introduction.status == "pending"
 

@@ -195,15 +195,23 @@ def test_a_return_reason_says_its_limit_and_too_long_is_refused_with_why(
     limit = ReturnForm.base_fields["reason"].max_length
     assert f"At most {limit} characters." in page
 
+    too_long = "Already works with a partner's case manager " + "r" * limit
     response = client.post(
         reverse("outreach:introduction_return", args=[introduction.pk]),
-        {"reason": "r" * (limit + 1)},
-        follow=True,
+        {"reason": too_long, "next": reverse("cases:caseload")},
     )
 
     introduction.refresh_from_db()
     assert introduction.status == "pending"
-    assert f"at most {limit} characters" in html.unescape(response.content.decode())
+    # The page again, not a redirect: the error on the field, and all of the reason
+    # typed, to shorten rather than to type again.
+    assert response.status_code == 400
+    content = html.unescape(response.content.decode())
+    assert f"at most {limit} characters (it has {len(too_long)})" in content
+    assert f'value="{too_long}"' in content
+    assert 'aria-invalid="true"' in _field_tag(content, "reason")
+    # Sent again from there, it still goes back to where the answer was given.
+    assert f'name="next" value="{reverse("cases:caseload")}"' in content
 
 
 def test_the_limit_joins_a_help_text_the_field_had(client_for, alice):

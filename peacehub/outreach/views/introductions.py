@@ -113,19 +113,21 @@ def introduction_accept(request: HttpRequest, introduction_id: UUID) -> HttpResp
 def introduction_return(request: HttpRequest, introduction_id: UUID) -> HttpResponse:
     introduction = _introduction_to_answer(request, introduction_id)
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        # Too long, or nothing said: the field's own words ("at most 300 characters").
-        if request.POST.get("reason", "").strip():
-            messages.error(request, " ".join(form.errors["reason"]))
-        else:
-            messages.error(request, _("Say why the introduction is returned."))
+    returned = save_posted(
+        request,
+        form,
+        lambda data: services.introduction_return(
+            request=request, introduction=introduction, reason=data["reason"]
+        ),
+        _("Introduction returned to the outreach worker."),
+    )
+    if returned is not NOT_SAVED:
         return redirect(_back(request))
-    try:
-        services.introduction_return(
-            request=request, introduction=introduction, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Introduction returned to the outreach worker."))
-    return redirect(_back(request))
+    # Too long, or nothing said: the introduction again, with the field's own words
+    # ("at most 300 characters") and all that was typed, to shorten, not to retype.
+    return TemplateResponse(
+        request,
+        "outreach/introduction_return.html",
+        {"introduction": introduction, "form": form, "next": _back(request)},
+        status=status_of(form),
+    )

@@ -221,25 +221,22 @@ def duty(request: HttpRequest) -> HttpResponse:
             shift_covers(shift, now) for shift in membership.shifts
         )
     can_edit = has_permission(request.user, Permission.SUPERVISE_OUTREACH)
-    form = DutyShiftForm(request.POST or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        membership = _responder(responders, request.POST.get("membership"))
-        if membership is None:
-            form.add_error(None, _("Choose a worker of your organization."))
-        else:
-            shift = save_posted(
-                request,
-                form,
-                lambda data: services.duty_shift_add(membership=membership, **data),
-                _("Shift added."),
-            )
-            if shift is not NOT_SAVED:
-                return _duty_of(membership.pk)
     # A refused shift comes back for the worker it was for, not the first in the list.
     chosen = request.POST.get("membership") or request.GET.get("worker")
     selected = _responder(responders, chosen) if can_edit else None
+    form = DutyShiftForm(
+        request.POST or None,
+        responders=responders,
+        initial={"membership": str(selected.pk) if selected else ""},
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        shift = save_posted(
+            request, form, lambda data: services.duty_shift_add(**data), _("Shift added.")
+        )
+        if shift is not NOT_SAVED:
+            return _duty_of(shift.membership_id)
     return TemplateResponse(
         request,
         "outreach/duty.html",

@@ -1,4 +1,6 @@
 import datetime
+import html
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peacehub.accounts.services import api_token_create
+from peacehub.people.forms import ConsentRevokeForm
 from peacehub.people.models import Consent, ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
@@ -173,7 +176,7 @@ def test_a_consent_for_another_organization_shares_nothing(client_for, charlie, 
 def test_bad_consent_is_refused_and_nothing_saved(client_for, alice, person_a, data, field):
     response = client_for(alice).post(reverse("people:consent_create", args=[person_a.pk]), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert b"Nothing was saved" in response.content
     assert not Consent.objects.filter(person=person_a).exists()
@@ -191,3 +194,46 @@ def test_revoking_twice_is_refused(client_for, alice, person_a, share):
     share.refresh_from_db()
     assert share.revoked_at == revoked_at
     assert b"already revoked" in response.content
+
+
+def _tag(page: str, name: str) -> str:
+    """The first <input> or <textarea> posting ``name``."""
+    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
+    assert match, f"no field {name}"
+    return match.group()
+
+
+def test_a_revocation_note_is_not_cut_and_too_long_comes_back_whole(
+    client_for, alice, person_a, share
+):
+    """The phone never cuts the note: the limit is said under it, and a longer note is
+    refused on its field with all of it shown again, the consent still in force."""
+    client = client_for(alice)
+    page = client.get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    assert "maxlength" not in _tag(page, "note")
+    limit = ConsentRevokeForm.base_fields["note"].max_length
+    assert f"At most {limit} characters." in page
+
+    too_long = "Asked us to stop sharing with the legal aid office " + "n" * limit
+    response = client.post(
+        reverse("people:consent_revoke", args=[person_a.pk, share.pk]), {"note": too_long}
+    )
+
+    assert response.status_code == 400
+    content = html.unescape(response.content.decode())
+    assert f"at most {limit} characters (it has {len(too_long)})" in content
+    assert f'value="{too_long}"' in content
+    assert "Nothing was saved" in content
+    share.refresh_from_db()
+    assert share.revoked_at is None
+
+
+def test_revoking_twice_says_why_on_the_page(client_for, alice, person_a, share):
+    client = client_for(alice)
+    url = reverse("people:consent_revoke", args=[person_a.pk, share.pk])
+    client.post(url)
+
+    response = client.post(url, {"note": "Second tap"})
+
+    assert response.status_code == 400
+    assert "This consent was already revoked." in response.content.decode()

@@ -65,7 +65,7 @@ def test_bad_checklist_is_refused(client_for, alice, person_a, row, message):
     response = client_for(alice).post(
         reverse("people:eligibility", args=[person_a.pk]), _answers(active_conflict=row)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content
     assert not EligibilityCheck.objects.exists()
 

@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -97,7 +100,7 @@ VALID = {
 def test_bad_input_is_refused_with_a_clear_message(client_for, alice, change, field, message):
     response = client_for(alice).post(reverse("people:create"), {**VALID, **change})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors[field]
     assert any(message in error for error in errors), errors
     assert message.encode() in response.content
@@ -144,7 +147,7 @@ def test_bad_edit_changes_nothing(client_for, alice, person_a):
         {"legal_first_name": "", "legal_last_name": "Washington", "gender": "man"},
     )
     person_a.refresh_from_db()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert person_a.legal_first_name == "Jamal"
     assert not AuditEvent.objects.filter(action="update").exists()
 
@@ -190,7 +193,7 @@ def test_a_status_out_of_order_is_refused(client_for, alice, person_a):
     )
     person_a.refresh_from_db()
     assert person_a.status == Status.ENGAGED
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Select a valid choice" in response.content
 
 
@@ -301,3 +304,51 @@ def test_autocomplete_finds_by_nickname(client_for, alice, person_a):
     person_a.save()
     response = client_for(alice).get(reverse("people:autocomplete"), {"q": "boogy"})
     assert "Jamal Washington" in response.content.decode()
+
+
+def test_a_refused_status_change_keeps_what_was_typed(client_for, alice, person_a):
+    """Closing without a reason: the person's page again (400), the reason asked for on
+    its field, and the note typed still there, nothing changed."""
+    client = client_for(alice)
+    page = client.get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    status_note = re.search(r'<input[^>]*name="note"[^>]*id="id_note"[^>]*>', page).group()
+    assert "maxlength" not in status_note
+    assert "At most 500 characters." in page
+
+    note = "Moved to his aunt's in Gary, asked us to stop calling"
+    response = client.post(
+        reverse("people:status", args=[person_a.pk]), {"to_status": "closed", "note": note}
+    )
+
+    assert response.status_code == 400
+    form = response.context["status_form"]
+    assert form.errors["reason"] == [
+        "Give the reason for closing: it is required when closing the record."
+    ]
+    content = html.unescape(response.content.decode())
+    assert f'value="{note}"' in content
+    assert "Nothing was saved" in content
+    person_a.refresh_from_db()
+    assert person_a.status == Status.IDENTIFIED
+    assert person_a.status_changes.count() == 1
+
+
+def test_a_status_note_too_long_is_refused_and_shown_again(client_for, alice, person_a):
+    note = "n" * 501
+    response = client_for(alice).post(
+        reverse("people:status", args=[person_a.pk]), {"to_status": "engaged", "note": note}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "at most 500 characters (it has 501)" in content
+    assert note in content
+    person_a.refresh_from_db()
+    assert person_a.status == Status.IDENTIFIED
+
+
+def test_the_person_form_does_not_cut_names(client_for, alice):
+    page = client_for(alice).get(reverse("people:create")).content.decode()
+    for name in ("legal_first_name", "legal_last_name", "preferred_name", "nicknames"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group()
+        assert "maxlength" not in tag, name
+    assert "At most 100 characters." in page
