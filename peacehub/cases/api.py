@@ -4,7 +4,6 @@ rules and the same forms as the pages."""
 import datetime
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -76,7 +75,10 @@ class CasePage(Schema):
 
 class CaseIn(InputSchema):
     person: UUID
+    # Yourself, when you are one of the participant's organization.
     case_manager: UUID | None = None
+    # Today, unless an older paper record is entered (as the page's form allows).
+    opened_on: Day | None = None
 
 
 class AssessmentIn(InputSchema):
@@ -85,14 +87,16 @@ class AssessmentIn(InputSchema):
     notes: dict[str, str] = {}
 
 
+# What the page's form always requires is required here too, so that the schema says
+# so; a field missing is refused before the form is read (peacehub.api).
 class GoalIn(InputSchema):
-    domain: choice(Domain) | None = None
-    description: str | None = None
-    target_date: Day | None = None
+    domain: choice(Domain)
+    description: str
+    target_date: Day
 
 
 class ProgressIn(InputSchema):
-    status: choice(GoalStatus) | None = None
+    status: choice(GoalStatus)
     note: str | None = None
 
 
@@ -185,15 +189,23 @@ def case_create(request: HttpRequest, payload: CaseIn):
             .values_list("pk", flat=True)
             .first()
         )
-    form = CaseOpenForm({"case_manager": membership_id or ""}, organization=person.organization)
-    if not form.is_valid():
+    form = CaseOpenForm(
+        {"case_manager": membership_id or "", "opened_on": payload.opened_on or ""},
+        organization=person.organization,
+    )
+    # The form's date rules, then the service's (not before the last case closed), each
+    # refusal on the field it names.
+    case = save_valid(
+        form,
+        lambda data: services.case_open(
+            request=request,
+            person=person,
+            case_manager=data["case_manager"].user,
+            opened_on=data["opened_on"],
+        ),
+    )
+    if case is NOT_SAVED:
         return invalid(form.errors)
-    try:
-        case = services.case_open(
-            request=request, person=person, case_manager=form.cleaned_data["case_manager"].user
-        )
-    except ValidationError as error:
-        return invalid({"__all__": error.messages})
     return Reply(201, _case_out(case, detail=True))
 
 

@@ -7,7 +7,6 @@ from django.utils.translation import pgettext_lazy
 from peacehub.accounts.models import Membership
 from peacehub.accounts.roles import Role
 from peacehub.cases.assessment import localized
-from peacehub.cases.domains import Domain
 from peacehub.cases.models import (
     Goal,
     GoalStatus,
@@ -26,7 +25,7 @@ from peacehub.cases.services import (
     reject_implausible_target,
 )
 from peacehub.dates import reject_before, reject_future_day
-from peacehub.people.forms import CHOOSE, DateInput, choose_first
+from peacehub.people.forms import CHOOSE, DateInput, TextLimitsSaid, choose_first, say_text_limits
 
 TEXT_MAX = 2000
 
@@ -77,11 +76,11 @@ class CaseOpenForm(forms.Form):
         return day
 
 
-class CaseCloseForm(forms.Form):
+class CaseCloseForm(TextLimitsSaid, forms.Form):
     reason = forms.CharField(label=_("Why the case closes"), max_length=300)
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(TextLimitsSaid, forms.ModelForm):
     reasons = text_field(_("What the person wants help with"))
     safety_note = text_field(_("Safety note"), required=False, rows=2)
 
@@ -119,7 +118,6 @@ class AssessmentForm(forms.Form):
         self.template = template
         self.case = case
         self.fields["assessed_on"].initial = timezone.localdate()
-        self.rows = []
         for domain in template.domains:
             key = domain["key"]
             self.fields[f"{key}-rating"] = forms.TypedChoiceField(
@@ -132,7 +130,9 @@ class AssessmentForm(forms.Form):
             self.fields[f"{key}-note"] = forms.CharField(
                 label=_("Note"), max_length=500, required=False
             )
-            self.rows.append((self[f"{key}-rating"], self[f"{key}-note"]))
+        # Before the rows: a bound field keeps the help text it was made with.
+        say_text_limits(self)
+        self.rows = [(self[f"{key}-rating"], self[f"{key}-note"]) for key in template.domain_keys()]
 
     def clean_assessed_on(self):
         day = self.cleaned_data["assessed_on"]
@@ -149,7 +149,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(TextLimitsSaid, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["domain", "description", "target_date"]
@@ -157,7 +157,7 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = [("", "—"), *Domain.choices]
+        choose_first(self.fields["domain"])
 
     def clean_target_date(self):
         day = self.cleaned_data["target_date"]
@@ -168,12 +168,12 @@ class GoalForm(forms.ModelForm):
         pass
 
 
-class GoalProgressForm(forms.Form):
+class GoalProgressForm(TextLimitsSaid, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
     note = text_field(_("Progress note"), required=False, max_length=1000, rows=2)
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextLimitsSaid, forms.Form):
     note_type = forms.ChoiceField(label=_("Type"))
     written_on = forms.DateField(label=_("Date"), widget=DateInput())
     text = text_field(_("Note"))
@@ -194,7 +194,7 @@ class NoteForm(forms.Form):
         return day
 
 
-class ReentryPlanForm(forms.ModelForm):
+class ReentryPlanForm(TextLimitsSaid, forms.ModelForm):
     reunification_plan = text_field(
         _("Reunification plan with family and community"), required=False
     )
@@ -219,7 +219,7 @@ class ReentryPlanForm(forms.ModelForm):
         pass
 
 
-class PreReleaseContactForm(forms.ModelForm):
+class PreReleaseContactForm(TextLimitsSaid, forms.ModelForm):
     note = text_field(_("Note"), required=False, max_length=1000, rows=2)
 
     class Meta:
@@ -241,7 +241,7 @@ class PreReleaseContactForm(forms.ModelForm):
         pass
 
 
-class ReentryServiceForm(forms.ModelForm):
+class ReentryServiceForm(TextLimitsSaid, forms.ModelForm):
     # One rule, said the same way as help and as error, whatever the number typed (the
     # model's field alone answered 0, -1 and 40000 with three other messages).
     day_after_release = forms.IntegerField(

@@ -21,7 +21,10 @@ their categories of need (peacehub.services.models.need_term_id), each with a cu
 consent to share naming the receiving organization (the person's own if there is one,
 a new one otherwise: phone number only, mostly). Their steps follow NEXT_STEPS up to a
 realistic status; about one in ten open ones has had no news for more than 14 days; a
-few consents were revoked after the referral, so the sender sees the warning.
+few consents were revoked after the referral, and the referral, if still open, closed
+with PeaceHub's "consent withdrawn" step as the sending side, as revoking it in the app
+does (peacehub.referrals.services.referrals_close_for_revoked_consent). A first
+appointment's step carries the appointment it set, the referral's.
 
 Re-entry. About 5% of those in case management, and a few only identified, are still
 incarcerated (the facilities named are public institutions): a plan with the expected
@@ -75,7 +78,13 @@ from peacehub.demo.coalition import PROVIDERS, Coalition, demo_id
 from peacehub.demo.services import PROVIDER_SERVICES
 from peacehub.outreach.models import Contact, ContactType
 from peacehub.people.models import Consent, ConsentKind, Gender, Person, Status, StatusChange
-from peacehub.referrals.models import NEXT_STEPS, Referral, ReferralEvent, ReferralStatus
+from peacehub.referrals.models import (
+    NEXT_STEPS,
+    EventCode,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
 from peacehub.services.models import Attribute, Service, ServiceArea, ServiceStatus, need_term_id
 
 PEOPLE_PER_QUERY = 2000
@@ -417,7 +426,17 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "updated_at",
         "stale_notified_at",
     ),
-    ReferralEvent: ("id", "referral_id", "status", "at", "by_id", "by_organization_id", "note"),
+    ReferralEvent: (
+        "id",
+        "referral_id",
+        "status",
+        "at",
+        "by_id",
+        "by_organization_id",
+        "note",
+        "code",
+        "appointment_at",
+    ),
 }
 
 PERSON_FIELDS = (
@@ -874,6 +893,7 @@ class CaseGenerator:
         sent_day = timezone.localtime(sent_at, self.tz).date()
 
         # The consent to share with the receiving organization.
+        withdrawn = False
         if existing is not None:
             consent_id = existing[0]
             revoke = False
@@ -891,7 +911,14 @@ class CaseGenerator:
                     moments[-1] + timedelta(hours=rng.randint(2, 24 * max(last_ago - 1, 1))),
                     self.now - timedelta(minutes=5),
                 )
+                revoked_at = max(revoked_at, moments[-1] + timedelta(minutes=1))
                 revoked_by, note = person.case_manager_id, rng.choice(REVOCATION_NOTES)
+                if NEXT_STEPS[final]:
+                    # Revoking closes what the consent still carried, in the same moment.
+                    path.append(S.CLOSED)
+                    moments.append(revoked_at + timedelta(seconds=1))
+                    final = S.CLOSED
+                    withdrawn = True
             rows.add(
                 Consent,
                 consent_id,
@@ -921,12 +948,16 @@ class CaseGenerator:
         else:
             receiver = rng.choice(self.receivers.get(receiving) or [None])
         first_appointment_at = None
+        events = []
         for n, (step, moment) in enumerate(zip(path, moments, strict=True)):
-            by, organization, note = receiver, receiving, ""
+            by, organization, note, code = receiver, receiving, "", ""
             if step == S.SENT:
                 by, organization = person.case_manager_id, person.organization_id
             elif step == S.DECLINED:
                 note = rng.choice(DECLINE_NOTES)
+            elif step == S.CLOSED and withdrawn:
+                by, organization = person.case_manager_id, person.organization_id
+                code = EventCode.CONSENT_WITHDRAWN
             elif step == S.CLOSED:
                 if rng.random() < 0.35:
                     by, organization = person.case_manager_id, person.organization_id
@@ -942,6 +973,15 @@ class CaseGenerator:
                     note = rng.choice(APPOINTMENT_NOTES)
             elif step == S.COMPLETED and rng.random() < 0.3:
                 note = rng.choice(COMPLETION_NOTES)
+            events.append((n, step, moment, by, organization, note, code))
+        # The appointment fell between its booking and the next step (but for the
+        # withdrawal of the consent, which may have come before the appointment).
+        n = path.index(S.FIRST_APPOINTMENT) if first_appointment_at is not None else -1
+        if 0 <= n < len(path) - 1 - int(withdrawn):
+            booked_at, next_at = moments[n], moments[n + 1]
+            if not booked_at < first_appointment_at < next_at:
+                first_appointment_at = booked_at + (next_at - booked_at) / 2
+        for n, step, moment, by, organization, note, code in events:
             rows.add(
                 ReferralEvent,
                 demo_id(f"{referral_id}/event/{n}"),
@@ -951,13 +991,10 @@ class CaseGenerator:
                 by,
                 organization,
                 note,
+                code,
+                # The step that set the first appointment says which one (there is one).
+                first_appointment_at if step == S.FIRST_APPOINTMENT else None,
             )
-        if first_appointment_at is not None and path[-1] != S.FIRST_APPOINTMENT:
-            # The appointment fell between its booking and the next step.
-            n = path.index(S.FIRST_APPOINTMENT)
-            booked_at, next_at = moments[n], moments[n + 1]
-            if not booked_at < first_appointment_at < next_at:
-                first_appointment_at = booked_at + (next_at - booked_at) / 2
         rows.add(
             Referral,
             referral_id,

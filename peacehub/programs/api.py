@@ -47,18 +47,23 @@ from peacehub.programs.models import Enrollment, EnrollmentStatus, Industry, Mil
 router = Router(tags=["programs"])
 
 
+# What the page's form always requires is required here too, so that the schema says
+# so; a field missing is refused before the form is read (peacehub.api). A field the
+# form requires for one choice only (the IPV program's voluntary confirmation, a skill
+# training's industry, a job placement's employer) stays optional.
 class EnrollmentIn(InputSchema):
     # Strings, not UUIDs: a malformed id gets the form's answer, the same as a stranger's.
-    person: str | None = None
-    program: str | None = None
+    person: str
+    program: str
+    # Today when not given.
     enrolled_on: Day | None = None
     referral_id: str | None = None
     voluntary_confirmed: bool | None = None
 
 
 class MilestoneIn(InputSchema):
-    kind: choice(MilestoneKind) | None = None
-    achieved_on: Day | None = None
+    kind: choice(MilestoneKind)
+    achieved_on: Day
     industry: choice(Industry) | None = None
     employer: str | None = None
 

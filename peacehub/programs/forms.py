@@ -10,9 +10,11 @@ from peacehub.dates import reject_before, reject_future_day
 from peacehub.people.forms import (
     DateInput,
     ParticipantField,
+    TextLimitsSaid,
     choose_first,
     missing_for_a_choice,
     required_for_a_choice,
+    say_text_limits,
 )
 from peacehub.people.models import Language, Person
 from peacehub.programs.access import program_permission
@@ -32,7 +34,9 @@ from peacehub.programs.models import (
 )
 from peacehub.programs.services import (
     CLOSED_ON_REQUIRED,
+    EMPLOYER_REQUIRED,
     EXIT_REASON_REQUIRED,
+    INDUSTRY_REQUIRED,
     OUTCOME_REQUIRED,
     VOLUNTARY_REQUIRED,
     ipv_refusal,
@@ -107,7 +111,7 @@ class EnrollmentForm(forms.Form):
         return cleaned
 
 
-class FinishForm(forms.Form):
+class FinishForm(TextLimitsSaid, forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -143,7 +147,7 @@ class FinishForm(forms.Form):
         return cleaned
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(TextLimitsSaid, forms.Form):
     kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
     achieved_on = forms.DateField(
         label=_("Date"),
@@ -162,6 +166,16 @@ class MilestoneForm(forms.Form):
         self.enrollment = enrollment
         choose_first(self.fields["kind"])
         self.fields["achieved_on"].initial = timezone.localdate()
+        required_for_a_choice(
+            self.fields["industry"],
+            when=_("Required when the milestone is a skill training."),
+            message=INDUSTRY_REQUIRED,
+        )
+        required_for_a_choice(
+            self.fields["employer"],
+            when=_("Required when the milestone is a job placement."),
+            message=EMPLOYER_REQUIRED,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -169,11 +183,17 @@ class MilestoneForm(forms.Form):
             return cleaned
         existing = list(self.enrollment.milestones.all())
         for field, message in milestone_problems(self.enrollment, cleaned, existing).items():
-            self.add_error(field, message)
+            if message == self.fields[field].error_messages.get("required_for_a_choice"):
+                # Left empty, or refused already (an unknown industry, a name too long):
+                # one message, naming the kind it is required for.
+                if field not in self.errors:
+                    missing_for_a_choice(self, field)
+            else:
+                self.add_error(field, message)
         return cleaned
 
 
-class MatterForm(forms.Form):
+class MatterForm(TextLimitsSaid, forms.Form):
     matter_type = forms.ChoiceField(label=_("Type of matter"), choices=MatterType.choices)
     # "Abierto el" in Spanish (el asunto): a mediation's "Opened on" is "Abierta el".
     opened_on = forms.DateField(
@@ -196,7 +216,7 @@ class MatterForm(forms.Form):
         return cleaned
 
 
-class MatterUpdateForm(forms.Form):
+class MatterUpdateForm(TextLimitsSaid, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MatterStatus.choices)
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), required=False)
     outcome = forms.ChoiceField(
@@ -294,6 +314,7 @@ class SessionForm(forms.Form):
         else:
             self.fields["format"].initial = SessionFormat.INDIVIDUAL
             self.fields["note"].help_text = _("Read by behavioral health clinicians only.")
+        say_text_limits(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -312,7 +333,7 @@ SAFETY_PLAN_GUIDANCE = _(
 )
 
 
-class SafetyPlanForm(forms.Form):
+class SafetyPlanForm(TextLimitsSaid, forms.Form):
     safety_plan = forms.CharField(
         label=_("Safety plan"),
         max_length=SAFETY_PLAN_MAX,

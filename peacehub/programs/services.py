@@ -84,6 +84,12 @@ CLOSED_ON_REQUIRED = gettext_lazy(
 OUTCOME_REQUIRED = gettext_lazy(
     "Give the outcome of the matter: it is required when closing the matter."
 )
+INDUSTRY_REQUIRED = gettext_lazy(
+    "Choose the industry: it is required when the milestone is a skill training."
+)
+EMPLOYER_REQUIRED = gettext_lazy(
+    "Name the employer: it is required when the milestone is a job placement."
+)
 
 
 def short_date(day: datetime.date) -> str:
@@ -283,7 +289,7 @@ def milestone_problems(
     by_kind = {m.kind: m for m in existing if m.kind != MilestoneKind.SKILL_TRAINING}
     if kind == MilestoneKind.SKILL_TRAINING:
         if not data.get("industry"):
-            problems["industry"] = _("Choose the industry of the training.")
+            problems["industry"] = str(INDUSTRY_REQUIRED)
         elif any(
             m.kind == MilestoneKind.SKILL_TRAINING and m.industry == data["industry"]
             for m in existing
@@ -292,7 +298,7 @@ def milestone_problems(
     elif kind in by_kind:
         problems["kind"] = _("This milestone is already recorded.")
     if kind == MilestoneKind.PLACED and not (data.get("employer") or "").strip():
-        problems["employer"] = _("Name the employer.")
+        problems["employer"] = str(EMPLOYER_REQUIRED)
     if kind in RETENTION:
         days, before = RETENTION[MilestoneKind(kind)]
         placement = by_kind.get(MilestoneKind.PLACED)

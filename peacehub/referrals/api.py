@@ -84,16 +84,20 @@ class ReferralPage(Schema):
     results: list[ReferralOut]
 
 
+# What the page's form always requires is required here too, so that the schema says
+# so; a field missing is refused before the form is read (peacehub.api). A field the
+# form requires for one choice only (a step's note, its first appointment) stays
+# optional, and the form names the choice when it is missing.
 class ReferralIn(InputSchema):
     person: UUID
-    service: UUID | None = None
-    consent: UUID | None = None
-    reason: str | None = None
+    service: UUID
+    consent: UUID
+    reason: str
     case: UUID | None = None
 
 
 class StepIn(InputSchema):
-    status: choice(ReferralStatus) | None = None
+    status: choice(ReferralStatus)
     note: str | None = None
     first_appointment_at: Moment | None = None
 

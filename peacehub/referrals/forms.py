@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peacehub.dates import CLOCK_SKEW
 from peacehub.outreach.forms import DateTimeInput
-from peacehub.people.forms import missing_for_a_choice, required_for_a_choice
+from peacehub.people.forms import TextLimitsSaid, missing_for_a_choice, required_for_a_choice
 from peacehub.people.models import Consent, ConsentKind
 from peacehub.referrals.models import ReferralStatus, steps_from
 from peacehub.referrals.services import (
@@ -21,7 +21,7 @@ from peacehub.referrals.services import (
 from peacehub.services.models import Service
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(TextLimitsSaid, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), empty_label="—"
     )
@@ -72,7 +72,7 @@ class ReferralForm(forms.Form):
 CORRECT_APPOINTMENT = _("Correct the first appointment")
 
 
-class StepForm(forms.Form):
+class StepForm(TextLimitsSaid, forms.Form):
     status = forms.ChoiceField(label=_("Next step"))
     first_appointment_at = forms.DateTimeField(
         label=_("First appointment"),

@@ -34,6 +34,7 @@ from peacehub.referrals.models import (
     NEXT_STEPS,
     OPEN_STATUSES,
     STALE_AFTER_DAYS,
+    EventCode,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -210,17 +211,40 @@ def test_referrals_follow_the_rules(seeded):
                     else referral.receiving_organization_id
                 )
             if event.status in (ReferralStatus.DECLINED, ReferralStatus.CLOSED):
-                assert event.note
+                # Typed, or PeaceHub's own words (a consent withdrawn).
+                assert event.note or event.code
+            # The step that set the first appointment says which, the referral's.
+            if event.status == ReferralStatus.FIRST_APPOINTMENT:
+                assert event.appointment_at == referral.first_appointment_at
+            else:
+                assert event.appointment_at is None
         if ReferralStatus.FIRST_APPOINTMENT in steps:
             assert referral.first_appointment_at is not None
             # As referral_step() has it: within a year, and come before the service.
             assert referral.first_appointment_at < timezone.now() + datetime.timedelta(days=365)
             if referral.status in (ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED):
                 assert referral.first_appointment_at < timezone.now()
-        if consent.revoked_at is not None:
+        withdrawn = [e for e in events if e.code == EventCode.CONSENT_WITHDRAWN]
+        if consent.revoked_at is None:
+            assert not withdrawn
+        elif withdrawn:
+            # Closed when the consent was revoked, by the sending side, as in the app
+            # (referrals_close_for_revoked_consent), and nothing after.
+            assert withdrawn == [events[-1]]
+            assert referral.status == ReferralStatus.CLOSED
+            assert events[-1].by_organization_id == referral.sending_organization_id
+            assert events[-1].by_id == consent.revoked_by_id
+            assert consent.revoked_at < events[-1].at
+        else:
+            # Revoked after the referral had ended: nothing left to close.
+            assert referral.status not in OPEN_STATUSES
             assert consent.revoked_at > events[-1].at
-    revoked = referrals.filter(consent__revoked_at__isnull=False).count()
-    assert 1 <= revoked <= max(3, referrals.count() // 20)
+    revoked = referrals.filter(consent__revoked_at__isnull=False)
+    assert 1 <= revoked.count() <= max(3, referrals.count() // 20)
+    # No referral stays open on a consent that no longer allows it.
+    assert not revoked.filter(status__in=OPEN_STATUSES).exists()
+    assert ReferralEvent.objects.filter(code=EventCode.CONSENT_WITHDRAWN).exists()
+    assert ReferralEvent.objects.filter(appointment_at__isnull=False).exists()
     statuses = set(referrals.values_list("status", flat=True))
     assert {ReferralStatus.COMPLETED, ReferralStatus.IN_SERVICE, ReferralStatus.DECLINED} <= (
         statuses

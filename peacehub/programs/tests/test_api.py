@@ -104,7 +104,7 @@ def test_restricted_fields_are_null_and_named_for_others(api_as, org_a, bob, per
         ),
         ({"person": "not-a-uuid", "program": "workforce"}, "person", STRANGER),
         ({"person": "OURS", "program": "parole"}, "program", "Choose workforce"),
-        ({"person": "OURS"}, "program", "Choose workforce"),
+        ({"person": "OURS"}, "program", "This field is required."),
         (
             {"person": "OURS", "program": "workforce", "enrolled_on": TOMORROW},
             "enrolled_on",
@@ -259,3 +259,36 @@ def test_without_a_token_a_bad_query_still_gets_401(client):
     response = client.get(BAD_QUERY)
     assert response.status_code == 401
     assert response.json() == {"detail": "A valid API token is required."}
+
+
+def _body_schema(schema: dict, path: str, method: str) -> dict:
+    """The request body's schema of an operation, as the OpenAPI document gives it."""
+    ref = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
+def test_the_schema_requires_what_the_forms_always_require(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    enrollment = _body_schema(schema, "/api/v1/programs/enrollments", "post")
+    assert sorted(enrollment["required"]) == ["person", "program"]
+    # Required for one kind only (the form names it when missing): optional here.
+    milestone = _body_schema(
+        schema, "/api/v1/programs/enrollments/{enrollment_id}/milestones", "post"
+    )
+    assert sorted(milestone["required"]) == ["achieved_on", "kind"]
+
+
+def test_a_placement_without_its_employer_says_it_is_required_for_a_placement(
+    api_as, wes, person_a
+):
+    enrollment = EnrollmentFactory(person=person_a)
+    response = api_as(wes)(
+        "post",
+        f"/api/v1/programs/enrollments/{enrollment.pk}/milestones",
+        {"kind": "placed", "achieved_on": days_ago(3).isoformat()},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "employer": ["Name the employer: it is required when the milestone is a job placement."]
+    }
+    assert not WorkforceMilestone.objects.exists()
