@@ -427,3 +427,25 @@ def test_revoking_twice_through_the_api_says_why(api, person_a):
     again = api("post", path, {"note": "again"})
     assert again.status_code == 400
     assert again.json()["errors"] == {"__all__": ["This consent was already revoked."]}
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The OpenAPI document names a body after its schema class: two classes of one name
+    (outreach's and referrals' StepIn were) document one endpoint with the other's
+    body, and a client built from the document sends the wrong fields."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import peacehub.urls  # noqa: F401 - every router, so every schema, is imported
+
+    modules_by_name = defaultdict(set)
+    waiting = [Schema]
+    while waiting:
+        for subclass in waiting.pop().__subclasses__():
+            if subclass.__module__.startswith("peacehub."):
+                modules_by_name[subclass.__name__].add(subclass.__module__)
+            waiting.append(subclass)
+    assert len(modules_by_name) > 40  # the routers' schemas were found
+    shared = {name: modules for name, modules in modules_by_name.items() if len(modules) > 1}
+    assert shared == {}
