@@ -5,7 +5,6 @@ import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -26,6 +25,7 @@ from peacehub.api_helpers import (
 from peacehub.audit.models import AuditAction
 from peacehub.audit.services import audit_listing, audit_request
 from peacehub.cases.access import cases_visible_to
+from peacehub.forms import NOT_SAVED, save_valid
 from peacehub.people.access import get_person_for_user
 from peacehub.referrals import services
 from peacehub.referrals.access import (
@@ -183,19 +183,20 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
     form = ReferralForm(
         data, person=person, services=services.receivable_services(request.user, person, "")
     )
-    if not form.is_valid():
-        return invalid(form.errors)
-    try:
-        referral = services.referral_send(
+    # The form's rules, then the service's, each refusal on the field it names.
+    referral = save_valid(
+        form,
+        lambda data: services.referral_send(
             request=request,
             person=person,
-            service=form.cleaned_data["service"],
-            reason=form.cleaned_data["reason"],
-            consent=form.cleaned_data["consent"],
+            service=data["service"],
+            reason=data["reason"],
+            consent=data["consent"],
             case=case,
-        )
-    except ValidationError as error:
-        return invalid({"__all__": error.messages})
+        ),
+    )
+    if referral is NOT_SAVED:
+        return invalid(form.errors)
     return Reply(201, _out(get_referral_for_user(request.user, referral.pk)))
 
 
@@ -206,17 +207,17 @@ def referral_step(request: HttpRequest, referral_id: UUID, payload: StepIn):
     access = get_referral_for_user(request.user, referral_id)
     allowed = services.RECEIVER_STEPS if access.side == Side.RECEIVER else services.SENDER_STEPS
     form = StepForm(form_payload(payload), referral=access.referral, allowed=allowed)
-    if not form.is_valid():
-        return invalid(form.errors)
-    try:
-        services.referral_step(
+    stepped = save_valid(
+        form,
+        lambda data: services.referral_step(
             request=request,
             referral=access.referral,
             side=access.side,
-            to_status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            first_appointment_at=form.cleaned_data["first_appointment_at"],
-        )
-    except ValidationError as error:
-        return invalid({"status": error.messages})
+            to_status=data["status"],
+            note=data["note"],
+            first_appointment_at=data["first_appointment_at"],
+        ),
+    )
+    if stepped is NOT_SAVED:
+        return invalid(form.errors)
     return Reply(200, _out(get_referral_for_user(request.user, referral_id)))

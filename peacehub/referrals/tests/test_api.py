@@ -1,7 +1,10 @@
 """What the referrals API requires, as the OpenAPI document says and as a request
 missing it is told."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from peacehub.people.models import ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
@@ -61,3 +64,37 @@ def test_a_step_without_its_status_is_refused(api_as, carmen, lena, person_a, se
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
     assert ReferralEvent.objects.filter(referral=referral).count() == 1
+
+
+def test_a_refusal_of_the_service_comes_on_the_field_it_names(
+    api_as, carmen, lena, person_a, service, consent
+):
+    """As on the page: a second open referral to the same service is refused on
+    `service`, and an appointment corrected to the date it already has on
+    `first_appointment_at`, not under another field."""
+    api = api_as(carmen)
+    body = {
+        "person": str(person_a.pk),
+        "service": str(service.pk),
+        "consent": str(consent.pk),
+        "reason": "Eviction notice; needs a lawyer this week",
+    }
+    assert api("post", "/api/v1/referrals", body).status_code == 201
+    again = api("post", "/api/v1/referrals", body)
+    assert again.status_code == 400
+    assert list(again.json()["errors"]) == ["service"]
+    assert "already has an open referral" in again.json()["errors"]["service"][0]
+    assert Referral.objects.count() == 1
+
+    referral = Referral.objects.get()
+    receiver = api_as(lena)
+    steps = f"/api/v1/referrals/{referral.pk}/steps"
+    when = (timezone.localtime() + datetime.timedelta(days=14)).strftime("%Y-%m-%dT10:00")
+    for status in ("received", "accepted"):
+        assert receiver("post", steps, {"status": status}).status_code == 200
+    booked = receiver("post", steps, {"status": "first_appointment", "first_appointment_at": when})
+    assert booked.status_code == 200, booked.json()
+    same = receiver("post", steps, {"status": "first_appointment", "first_appointment_at": when})
+    assert same.status_code == 400
+    assert list(same.json()["errors"]) == ["first_appointment_at"]
+    assert ReferralEvent.objects.filter(referral=referral).count() == 4
