@@ -42,6 +42,7 @@ from peacehub.outreach.access import (
 from peacehub.outreach.forms import (
     ConflictCloseForm,
     ConflictForm,
+    ContactCorrectionForm,
     ContactForm,
     IncidentForm,
     ResponseActionForm,
@@ -70,6 +71,18 @@ class ContactIn(InputSchema):
     contact_type: choice(ContactType)
     occurred_at: Moment | None = None
     community_area: int
+    minutes: int | None = None
+    topics: list[choice(Topic)] | None = None
+    note: str | None = None
+    follow_up_by: Day | None = None
+
+
+# A correction: only what is sent changes. Who the contact was with is not here: the
+# wrong person is what undo is for (a "person" sent is refused, as any unknown field).
+class ContactCorrectionIn(InputSchema):
+    contact_type: choice(ContactType) | None = None
+    occurred_at: Moment | None = None
+    community_area: int | None = None
     minutes: int | None = None
     topics: list[choice(Topic)] | None = None
     note: str | None = None
@@ -302,6 +315,48 @@ def contact_undo(request: HttpRequest, contact_id: UUID):
     except ValidationError as error:
         return invalid({"__all__": error.messages})
     return Reply(204, None)
+
+
+@router.api_operation(
+    ["POST", "PATCH"],
+    "/contacts/{id:contact_id}/correct",
+    response={200: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Correct a contact",
+    description=(
+        "As the page's Correct: the fields sent change, those left out stay, by the "
+        "rules of logging a contact; who it was with cannot change (undo it instead). "
+        "Only the worker who logged it (anyone else's is not found), within the "
+        "correction window; after it, 400 and nothing changes."
+    ),
+)
+def contact_correct(request: HttpRequest, contact_id: UUID, payload: ContactCorrectionIn):
+    contact = get_contact_for_user(request.user, contact_id, Permission.LOG_CONTACTS)
+    if contact.worker_id != request.user.pk:
+        raise Http404
+    form = ContactCorrectionForm(
+        {
+            "contact_type": contact.contact_type,
+            # In full, so that a time left out is the time logged, to the microsecond.
+            "occurred_at": timezone.localtime(contact.occurred_at).isoformat(),
+            "community_area": contact.community_area_id,
+            "minutes": "" if contact.minutes is None else contact.minutes,
+            "topics": contact.topics,
+            "note": contact.note,
+            "follow_up_by": contact.follow_up_by.isoformat() if contact.follow_up_by else "",
+            **_with_area(form_payload(payload)),
+        },
+        contact=contact,
+    )
+    if (
+        save_valid(
+            form,
+            lambda data: services.contact_correct(request=request, contact=contact, data=data),
+        )
+        is NOT_SAVED
+    ):
+        return invalid(form.errors)
+    contact.refresh_from_db()
+    return Reply(200, _contact_out(contact))
 
 
 def _incident_out(request, incident, detail: bool = False) -> dict:

@@ -135,6 +135,47 @@ class ContactForm(TextLimitsSaid, forms.Form):
         return cleaned
 
 
+class ContactCorrectionForm(ContactForm):
+    """A contact its worker corrects: everything but who it was with (the wrong person
+    is what Undo is for), by the rules of logging one. ``contact`` gives the values
+    shown, and the follow-up date that may have passed since and stands unchanged."""
+
+    def __init__(self, *args, contact, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "contact_type": contact.contact_type,
+                "occurred_at": contact.occurred_at,
+                "community_area": contact.community_area_id,
+                "minutes": contact.minutes,
+                "topics": contact.topics,
+                "note": contact.note,
+                "follow_up_by": contact.follow_up_by,
+            },
+        )
+        super().__init__(*args, people=Person.objects.none(), **kwargs)
+        del self.fields["person"], self.fields["non_participant"]
+        self.contact = contact
+
+    def clean_follow_up_by(self):
+        day = self.cleaned_data.get("follow_up_by")
+        if day is not None and day == self.contact.follow_up_by:
+            return day
+        return super().clean_follow_up_by()
+
+    def clean_occurred_at(self):
+        moment = self.cleaned_data["occurred_at"]
+        # Shown to the minute: sent back as it was, it is the time logged, whatever it is.
+        logged = self.contact.occurred_at
+        if moment in (logged, logged.replace(second=0, microsecond=0)):
+            return self.contact.occurred_at
+        return super().clean_occurred_at()
+
+    def clean(self):
+        # No person to choose: skip ContactForm's person-or-not-a-participant rule.
+        return forms.Form.clean(self)
+
+
 class IncidentForm(TextLimitsSaid, forms.Form):
     # No choice made in advance: one tap on "Save and alert" must not report a fatal
     # shooting to everyone on shift.

@@ -51,6 +51,19 @@ from peacehub.people.services import person_case_management_start
 # How long after logging a contact its worker may take it back ("Undo"): long enough
 # to notice the wrong person or a double tap, short enough that nobody has relied on it.
 CONTACT_UNDO_WINDOW = datetime.timedelta(minutes=10)
+# How long its worker may correct a contact (a typo in the note, the wrong type, time or
+# area): a week covers writing up a weekend's shifts; later, the record has been read
+# and counted. Who it was with is never corrected: the wrong person is what Undo is for.
+CONTACT_CORRECTION_WINDOW = datetime.timedelta(days=7)
+CONTACT_CORRECTABLE_FIELDS = (
+    "contact_type",
+    "occurred_at",
+    "community_area",
+    "minutes",
+    "topics",
+    "note",
+    "follow_up_by",
+)
 
 FOLLOW_UP_IN_THE_PAST = gettext_lazy("A follow-up date cannot be in the past.")
 FOLLOW_UP_TOO_FAR = gettext_lazy("A follow-up date cannot be more than a year ahead.")
@@ -154,6 +167,92 @@ def contact_undo(*, request, contact: Contact) -> None:
         detail={"undone": True, **({"person": str(contact.person_id)} if contact.person else {})},
     )
     contact.delete()
+
+
+def contact_correctable(contact: Contact, user) -> bool:
+    """The worker's own contact, logged within CONTACT_CORRECTION_WINDOW."""
+    return (
+        contact.worker_id == user.pk
+        and timezone.now() - contact.created_at <= CONTACT_CORRECTION_WINDOW
+    )
+
+
+def contact_too_old_to_correct() -> str:
+    return _(
+        "This contact was logged more than %(days)s days ago: it can no longer be corrected."
+    ) % {"days": CONTACT_CORRECTION_WINDOW.days}
+
+
+def _same_moment(new: datetime.datetime, old: datetime.datetime) -> bool:
+    """A form shows the time to the minute: the time sent back unchanged is the same."""
+    if new == old:
+        return True
+    return new.second == 0 and new.microsecond == 0 and new == old.replace(second=0, microsecond=0)
+
+
+@transaction.atomic
+def contact_correct(*, request, contact: Contact, data: dict[str, Any]) -> list[str]:
+    """Correct a contact its worker logged, within CONTACT_CORRECTION_WINDOW, by the
+    rules of logging one. Who it was with stays: the wrong person is for Undo. Returns
+    the names of the fields changed; the audit event names them, never their values.
+    Nothing changed, nothing is written."""
+    if contact.worker_id != request.user.pk:
+        raise ValidationError(_("Only the worker who logged a contact can correct it."))
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if not contact_correctable(contact, request.user):
+        raise ValidationError(contact_too_old_to_correct())
+    person = data.get("person", contact.person)
+    non_participant = data.get("non_participant", contact.non_participant) or ""
+    if (
+        getattr(person, "pk", person) != contact.person_id
+        or non_participant != contact.non_participant
+    ):
+        raise ValidationError(
+            {"person": _("Who a contact was with cannot be changed by a correction.")}
+        )
+    occurred_at = data.get("occurred_at", contact.occurred_at)
+    if not _same_moment(occurred_at, contact.occurred_at):
+        reject_future_moment(occurred_at, _("A contact cannot be in the future."), "occurred_at")
+        reject_before(occurred_at, field="occurred_at")
+    else:
+        occurred_at = contact.occurred_at
+    follow_up_by = data.get("follow_up_by", contact.follow_up_by)
+    # A follow-up date that has passed since logging stands when left as it was.
+    if follow_up_by != contact.follow_up_by:
+        if follow_up_by is not None and follow_up_by < timezone.localdate():
+            raise ValidationError({"follow_up_by": FOLLOW_UP_IN_THE_PAST})
+        reject_after(follow_up_by, years_ahead(1), FOLLOW_UP_TOO_FAR, "follow_up_by")
+    if "community_area" in data and data["community_area"] is None:
+        raise ValidationError({"community_area": _("Choose a community area from the list.")})
+    wanted = {
+        "contact_type": data.get("contact_type", contact.contact_type),
+        "occurred_at": occurred_at,
+        "community_area": data.get("community_area", contact.community_area),
+        "minutes": data.get("minutes", contact.minutes),
+        # Each topic once, as when logging.
+        "topics": sorted(set(data["topics"] or [])) if "topics" in data else contact.topics,
+        "note": data.get("note", contact.note) or "",
+        "follow_up_by": follow_up_by,
+    }
+    changed = []
+    for field in CONTACT_CORRECTABLE_FIELDS:
+        old, new = getattr(contact, field), wanted[field]
+        if field == "community_area":
+            old, new = contact.community_area_id, new.pk
+        elif field == "topics":
+            old, new = sorted(set(old or [])), sorted(set(new))
+        if old != new:
+            changed.append(field)
+            setattr(contact, field, wanted[field])
+    if changed:
+        contact.save(update_fields=changed)
+        audit_request(
+            request,
+            AuditAction.UPDATE,
+            contact,
+            detail={"fields": changed, "corrected": True},
+        )
+    return changed
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("contacts/<uuid:contact_id>/done/", contacts.contact_done, name="contact_done"),
     path("contacts/<uuid:contact_id>/reopen/", contacts.contact_reopen, name="contact_reopen"),
     path("contacts/<uuid:contact_id>/undo/", contacts.contact_undo, name="contact_undo"),
+    path("contacts/<uuid:contact_id>/correct/", contacts.contact_correct, name="contact_correct"),
     path("incidents/", incidents.incident_list, name="incidents"),
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/<uuid:incident_id>/", incidents.incident_detail, name="incident"),

@@ -131,6 +131,24 @@ URLS = {
         {},
         owned(CVI, 302),
     ),
+    # The user's own contact, logged two hours ago: theirs to correct for a week.
+    "contact_correct": (
+        "get",
+        lambda w, u: reverse("outreach:contact_correct", args=[w["contact"].pk]),
+        {},
+        owned(CVI),
+    ),
+    "contact_correct_post": (
+        "post",
+        lambda w, u: reverse("outreach:contact_correct", args=[w["contact"].pk]),
+        {
+            "contact_type": "phone",
+            "occurred_at": "2024-02-02T10:00",
+            "community_area": "AREA",
+            "note": "Corrected note",
+        },
+        owned(CVI, 302),
+    ),
     "conflict": (
         "get",
         lambda w, u: reverse("outreach:conflict", args=[w["conflict"].pk]),
@@ -270,6 +288,12 @@ URLS = {
         {},
         owned(CVI, 204),
     ),
+    "api_contact_correct": (
+        "api_post",
+        lambda w, u: f"/api/v1/contacts/{w['contact'].pk}/correct",
+        {"note": "Corrected note", "minutes": 15},
+        owned(CVI, 200),
+    ),
     "api_mediation": (
         "api_get",
         lambda w, u: f"/api/v1/mediations/{w['conflict'].pk}",
@@ -311,14 +335,14 @@ def mediations_now():
 def corrections_now():
     """What a refused correction must leave as it was: the links of people to
     incidents, which incidents are closed, which follow-ups are done, which contacts
-    exist (an undo)."""
+    exist (an undo), and what each contact says (a correction)."""
     return (
         sorted(IncidentPerson.objects.values_list("pk", flat=True)),
         sorted(Incident.objects.filter(closed_at__isnull=False).values_list("pk", flat=True)),
         sorted(
             Contact.objects.filter(follow_up_done_at__isnull=False).values_list("pk", flat=True)
         ),
-        sorted(Contact.objects.values_list("pk", flat=True)),
+        sorted(Contact.objects.values_list("pk", "contact_type", "occurred_at", "minutes", "note")),
     )
 
 
@@ -339,7 +363,8 @@ def test_outreach_url_matrix(client, world, org_a, url_name, role, same_organiza
         follow_up_done_at=timezone.now(),
     )
     method, build, data, expect = URLS[url_name]
-    data = {k: (world["person"].pk if v == "PERSON" else v) for k, v in data.items()}
+    placeholders = {"PERSON": world["person"].pk, "AREA": area(68).pk}
+    data = {k: placeholders.get(v, v) if isinstance(v, str) else v for k, v in data.items()}
     url = build(world, user)
     before = mediations_now()
     corrections_before = corrections_now()

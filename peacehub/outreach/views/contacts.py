@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peacehub.accounts.access import has_permission, organizations_with
 from peacehub.accounts.roles import Permission
 from peacehub.audit.models import AuditAction
-from peacehub.audit.services import audit_listing
+from peacehub.audit.services import audit_listing, audit_request
 from peacehub.forms import NOT_SAVED, save_posted, status_of
 from peacehub.http import paginate_uncounted, permission_required, uuid_or_none
 from peacehub.outreach import services
@@ -26,7 +26,7 @@ from peacehub.outreach.access import (
     get_contact_for_user,
     incidents_visible_to,
 )
-from peacehub.outreach.forms import ContactForm
+from peacehub.outreach.forms import ContactCorrectionForm, ContactForm
 from peacehub.outreach.models import Contact, IncidentResponse, ResponseState
 from peacehub.outreach.views.common import acting_organization, home_area, workable_people
 from peacehub.people.access import people_visible_to
@@ -256,7 +256,15 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         **({"person": str(person.pk)} if person else {}),
     )
     return TemplateResponse(
-        request, "outreach/contact_list.html", {"page": page, "person": person, "mine": mine}
+        request,
+        "outreach/contact_list.html",
+        {
+            "page": page,
+            "person": person,
+            "mine": mine,
+            # The user's own contacts logged since then offer "Correct".
+            "correctable_since": timezone.now() - services.CONTACT_CORRECTION_WINDOW,
+        },
     )
 
 
@@ -305,3 +313,45 @@ def contact_undo(request: HttpRequest, contact_id: UUID) -> HttpResponse:
     else:
         messages.success(request, _("Contact undone: it is no longer recorded."))
     return redirect("outreach:home")
+
+
+@require_http_methods(["GET", "POST"])
+def contact_correct(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+    """Correct a contact: the worker's own only (anyone else's is not found), within
+    CONTACT_CORRECTION_WINDOW; after it, the page says so and a post changes nothing."""
+    contact = get_contact_for_user(request.user, contact_id, Permission.LOG_CONTACTS)
+    if contact.worker_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        form = ContactCorrectionForm(request.POST, contact=contact)
+        changed = save_posted(
+            request,
+            form,
+            lambda data: services.contact_correct(request=request, contact=contact, data=data),
+            lambda changed: _("Contact corrected.") if changed else _("Nothing to correct."),
+        )
+        if changed is not NOT_SAVED:
+            if contact.person_id:
+                return redirect(
+                    f"{reverse('outreach:contacts')}?{urlencode({'person': contact.person_id})}"
+                )
+            return redirect("outreach:home")
+    else:
+        form = ContactCorrectionForm(contact=contact)
+        audit_request(request, AuditAction.VIEW, contact)
+    correctable = services.contact_correctable(contact, request.user)
+    return TemplateResponse(
+        request,
+        "outreach/contact_correct.html",
+        {
+            "form": form,
+            "contact": contact,
+            "too_old": None if correctable else services.contact_too_old_to_correct(),
+            "back": (
+                f"{reverse('outreach:contacts')}?{urlencode({'person': contact.person_id})}"
+                if contact.person_id
+                else reverse("outreach:home")
+            ),
+        },
+        status=status_of(form),
+    )
