@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from peacehub.accounts.models import Organization
 from peacehub.cases.domains import Domain
 from peacehub.geo.models import CommunityArea
-from peacehub.people.forms import CommunityAreaChoiceField
+from peacehub.people.forms import CommunityAreaChoiceField, TextLimitsSaid
 from peacehub.services.models import (
     MAX_AGE,
     NEEDS_TAXONOMY_ID,
@@ -62,7 +62,7 @@ class AreasField(forms.ModelMultipleChoiceField):
     }
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(TextLimitsSaid, forms.ModelForm):
     needs = forms.MultipleChoiceField(
         label=_("Needs it meets"),
         choices=Domain.choices,
@@ -162,7 +162,7 @@ class ServiceForm(forms.ModelForm):
         return cleaned
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(TextLimitsSaid, forms.ModelForm):
     class Meta:
         model = Location
         fields = [
@@ -210,7 +210,7 @@ class LocationForm(forms.ModelForm):
         return cleaned
 
 
-class DirectoryOrganizationForm(forms.ModelForm):
+class DirectoryOrganizationForm(TextLimitsSaid, forms.ModelForm):
     website = forms.URLField(
         label=_("website"),
         required=False,

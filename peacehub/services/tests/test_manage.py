@@ -2,6 +2,7 @@
 nothing, locations, organizations, and HSDS files through the web."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -335,3 +336,24 @@ def test_a_role_without_the_directory_gets_403(client_for, eve, service_b):
 def test_a_trainer_has_no_directory(client_for, convener, service_b):
     trainer = member(convener, Role.TRAINER, "trainer@example.org")
     assert client_for(trainer).get(reverse("services:search")).status_code == 403
+
+
+def test_directory_text_is_not_cut_by_the_browser_and_too_long_is_refused(
+    client_for, dana, entry_a
+):
+    """As on every form: the browser's maxlength cuts pasted text without a word; the
+    limit is said, and a longer text is refused with all of it shown again."""
+    client = client_for(dana)
+    page = client.get(reverse("services:new")).content.decode()
+    name_input = re.search(r'<input[^>]*name="name"[^>]*>', page).group(0)
+    assert "maxlength" not in name_input
+    limit = Service._meta.get_field("name").max_length
+    assert f"At most {limit} characters." in page
+
+    before = directory_rows()
+    too_long = "Legal aid " * (limit // 10 + 1)
+    response = client.post(reverse("services:new"), valid_form(entry_a, name=too_long))
+    assert response.status_code == 400
+    assert "name" in response.context["form"].errors
+    assert too_long.strip() in response.content.decode()
+    assert directory_rows() == before
