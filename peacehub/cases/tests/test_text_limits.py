@@ -3,8 +3,6 @@ under the field, and a longer text refused by the server on its field, with noth
 saved and all of it shown again. And the service plan's goal starts on "Choose…"."""
 
 import datetime
-import html
-import re
 
 import pytest
 from django.urls import reverse
@@ -22,17 +20,11 @@ from peacehub.cases.models import (
     ReentryPlan,
 )
 from peacehub.cases.tests.factories import CaseFactory
+from tests.text_limits import assert_limit_said_and_too_long_refused
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-def _field_tag(page: str, name: str) -> str:
-    """The <input> or <textarea> posting ``name`` (the first one)."""
-    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no field {name}"
-    return match.group()
 
 
 @pytest.fixture
@@ -149,18 +141,7 @@ def test_free_text_is_not_cut_by_the_browser_and_too_long_is_refused(
 ):
     page_url, field, limit, post_url, data, nothing_saved = _pages(name, case)
     client = client_for(carmen)
-    page = client.get(page_url).content.decode()
-    assert "maxlength" not in _field_tag(page, field)
-    assert f"At most {limit} characters." in html.unescape(page)
-
-    too_long = "a" * (limit + 1)
-    response = client.post(post_url, {**data, field: too_long})
-
-    assert response.status_code == 400
-    content = html.unescape(response.content.decode())
-    assert f"at most {limit} characters (it has {limit + 1})" in content
-    # All of it shown again, to shorten rather than to type again.
-    assert too_long in content
+    assert_limit_said_and_too_long_refused(client, page_url, field, limit, post_url, data)
     assert nothing_saved()
 
 

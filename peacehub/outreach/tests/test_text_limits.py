@@ -3,7 +3,6 @@ the field, and a longer text refused by the server on its field, with nothing sa
 all of it shown again."""
 
 import html
-import re
 
 import pytest
 from django.urls import reverse
@@ -28,15 +27,9 @@ from peacehub.outreach.tests.factories import (
     IntroductionFactory,
     area,
 )
+from tests.text_limits import assert_limit_said_and_too_long_refused, field_tag
 
 pytestmark = pytest.mark.django_db
-
-
-def _field_tag(page: str, name: str) -> str:
-    """The <input> or <textarea> posting ``name`` (the first one)."""
-    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no field {name}"
-    return match.group()
 
 
 def _now() -> str:
@@ -165,21 +158,10 @@ def test_free_text_is_not_cut_by_the_browser_and_too_long_is_refused(
 ):
     page_url, field, limit, post_url, data, model = pages[name]
     client = client_for(alice)
-    page = client.get(page_url).content.decode()
-    assert "maxlength" not in _field_tag(page, field)
-    assert f"At most {limit} characters." in html.unescape(page)
-
     if name == "introduction summary":
         data = {**data, "case_manager": carmen.memberships.get().pk}
     before = {m: m.objects.count() for m in (Incident, Conflict)}
-    too_long = "a" * (limit + 1)
-    response = client.post(post_url, {**data, field: too_long})
-
-    assert response.status_code == 400
-    content = html.unescape(response.content.decode())
-    assert f"at most {limit} characters (it has {limit + 1})" in content
-    # All of it shown again, to shorten rather than to type again.
-    assert too_long in content
+    assert_limit_said_and_too_long_refused(client, page_url, field, limit, post_url, data)
     if model is not None:
         assert not model.objects.exists()
     assert {m: m.objects.count() for m in (Incident, Conflict)} == before
@@ -191,7 +173,7 @@ def test_a_return_reason_says_its_limit_and_too_long_is_refused_with_why(
     introduction = IntroductionFactory(person=person_a, case_manager=carmen)
     client = client_for(carmen)
     page = client.get(reverse("outreach:introductions")).content.decode()
-    assert "maxlength" not in _field_tag(page, "reason")
+    assert "maxlength" not in field_tag(page, "reason")
     limit = ReturnForm.base_fields["reason"].max_length
     assert f"At most {limit} characters." in page
 
@@ -209,7 +191,7 @@ def test_a_return_reason_says_its_limit_and_too_long_is_refused_with_why(
     content = html.unescape(response.content.decode())
     assert f"at most {limit} characters (it has {len(too_long)})" in content
     assert f'value="{too_long}"' in content
-    assert 'aria-invalid="true"' in _field_tag(content, "reason")
+    assert 'aria-invalid="true"' in field_tag(content, "reason")
     # Sent again from there, it still goes back to where the answer was given.
     assert f'name="next" value="{reverse("cases:caseload")}"' in content
 

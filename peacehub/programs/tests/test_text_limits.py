@@ -4,7 +4,6 @@ saved and all of it shown again. And the workforce milestone's fields required f
 kind only say which kind, in the help and in the error."""
 
 import html
-import re
 
 import pytest
 from django.urls import reverse
@@ -20,15 +19,9 @@ from peacehub.programs.models import (
     WorkforceMilestone,
 )
 from peacehub.programs.tests.factories import EnrollmentFactory, MatterFactory, days_ago
+from tests.text_limits import assert_limit_said_and_too_long_refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _field_tag(page: str, name: str) -> str:
-    """The <input> or <textarea> posting ``name`` (the first one)."""
-    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no field {name}"
-    return match.group()
 
 
 def _case(name, org_a, person_a):
@@ -127,18 +120,8 @@ def test_free_text_is_not_cut_by_the_browser_and_too_long_is_refused(
 ):
     user, enrollment, field, limit, post_url, data, nothing_saved = _case(name, org_a, person_a)
     client = client_for(user)
-    page = client.get(reverse("programs:enrollment", args=[enrollment.pk])).content.decode()
-    assert "maxlength" not in _field_tag(page, field)
-    assert f"At most {limit} characters." in html.unescape(page)
-
-    too_long = "a" * (limit + 1)
-    response = client.post(post_url, {**data, field: too_long})
-
-    assert response.status_code == 400
-    content = html.unescape(response.content.decode())
-    assert f"at most {limit} characters (it has {limit + 1})" in content
-    # All of it shown again, to shorten rather than to type again.
-    assert too_long in content
+    page_url = reverse("programs:enrollment", args=[enrollment.pk])
+    assert_limit_said_and_too_long_refused(client, page_url, field, limit, post_url, data)
     assert nothing_saved()
 
 

@@ -2,9 +2,6 @@
 said under the field, and a longer text refused by the server on its field, with nothing
 saved and all of it shown again."""
 
-import html
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -12,15 +9,9 @@ from peacehub.people.models import ConsentKind, ShareScope
 from peacehub.people.tests.factories import ConsentFactory
 from peacehub.referrals.models import Referral, ReferralEvent, ReferralStatus
 from peacehub.referrals.tests.factories import ReferralFactory, coalition_service
+from tests.text_limits import assert_limit_said_and_too_long_refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _field_tag(page: str, name: str) -> str:
-    """The <input> or <textarea> posting ``name`` (the first one)."""
-    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no field {name}"
-    return match.group()
 
 
 @pytest.fixture
@@ -35,26 +26,11 @@ def consent(person_a, legal_aid):
     )
 
 
-def _limit_said_and_too_long_refused(client, page_url, field, limit, post_url, data):
-    page = client.get(page_url).content.decode()
-    assert "maxlength" not in _field_tag(page, field)
-    assert f"At most {limit} characters." in html.unescape(page)
-
-    too_long = "a" * (limit + 1)
-    response = client.post(post_url, {**data, field: too_long})
-
-    assert response.status_code == 400
-    content = html.unescape(response.content.decode())
-    assert f"at most {limit} characters (it has {limit + 1})" in content
-    # All of it shown again, to shorten rather than to type again.
-    assert too_long in content
-
-
 def test_a_referrals_reason_is_not_cut_and_too_long_is_refused(
     client_for, carmen, person_a, service, consent
 ):
     url = reverse("referrals:new", args=[person_a.pk])
-    _limit_said_and_too_long_refused(
+    assert_limit_said_and_too_long_refused(
         client_for(carmen), url, "reason", 1000, url, {"service": service.pk, "consent": consent.pk}
     )
     assert not Referral.objects.exists()
@@ -64,7 +40,7 @@ def test_a_steps_note_is_not_cut_and_too_long_is_refused(
     client_for, carmen, lena, person_a, service, consent
 ):
     referral = ReferralFactory(person=person_a, service=service, consent=consent, sent_by=carmen)
-    _limit_said_and_too_long_refused(
+    assert_limit_said_and_too_long_refused(
         client_for(lena),
         reverse("referrals:detail", args=[referral.pk]),
         "note",
