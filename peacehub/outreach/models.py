@@ -162,7 +162,8 @@ class DutyShift(models.Model):
 
 # An incident recorded longer than this after it happened is recorded, with its
 # responses, but wakes no one up: the moment to respond has passed.
-ALERT_WINDOW = datetime.timedelta(hours=72)
+ALERT_WINDOW_HOURS = 72
+ALERT_WINDOW = datetime.timedelta(hours=ALERT_WINDOW_HOURS)
 
 
 class IncidentKind(models.TextChoices):
@@ -241,7 +242,7 @@ class Incident(models.Model):
 
     @property
     def alert_window_hours(self) -> int:
-        return int(ALERT_WINDOW.total_seconds() // 3600)
+        return ALERT_WINDOW_HOURS
 
 
 class IncidentRelation(models.TextChoices):

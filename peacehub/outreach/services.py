@@ -50,7 +50,8 @@ from peacehub.people.services import person_case_management_start
 
 # How long after logging a contact its worker may take it back ("Undo"): long enough
 # to notice the wrong person or a double tap, short enough that nobody has relied on it.
-CONTACT_UNDO_WINDOW = datetime.timedelta(minutes=10)
+CONTACT_UNDO_MINUTES = 10
+CONTACT_UNDO_WINDOW = datetime.timedelta(minutes=CONTACT_UNDO_MINUTES)
 # How long its worker may correct a contact (a typo in the note, the wrong type, time or
 # area): a week covers writing up a weekend's shifts; later, the record has been read
 # and counted. Who it was with is never corrected: the wrong person is what Undo is for.
@@ -151,7 +152,7 @@ def contact_undo(*, request, contact: Contact) -> None:
                 "This contact was logged more than %(minutes)s minutes ago: it can no "
                 "longer be undone."
             )
-            % {"minutes": int(CONTACT_UNDO_WINDOW.total_seconds() // 60)}
+            % {"minutes": CONTACT_UNDO_MINUTES}
         )
     settled = Contact.objects.filter(
         worker=contact.worker_id,

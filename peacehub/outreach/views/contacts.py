@@ -166,7 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "follow_ups": follow_ups,
             "undoable": undoable,
             "logged": logged,
-            "undo_minutes": int(services.CONTACT_UNDO_WINDOW.total_seconds() // 60),
+            "undo_minutes": services.CONTACT_UNDO_MINUTES,
             "incidents": incidents,
             "participants": participants,
             "stale_after": STALE_AFTER_DAYS,

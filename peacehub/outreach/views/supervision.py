@@ -29,7 +29,7 @@ from peacehub.outreach.duty import shift_covers
 from peacehub.outreach.forms import DutyShiftForm
 from peacehub.outreach.models import (
     AGREEMENT_STATES_UNDER_REVIEW,
-    ALERT_WINDOW,
+    ALERT_WINDOW_HOURS,
     Agreement,
     AgreementState,
     Conflict,
@@ -183,7 +183,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             "contact_rows": contact_rows,
             "response_rows": response_rows,
             "recorded_too_late": recorded_too_late,
-            "alert_window_hours": int(ALERT_WINDOW.total_seconds() // 3600),
+            "alert_window_hours": ALERT_WINDOW_HOURS,
             "mediations_by_state": _open_mediations_by_state(organization_ids),
             "reviews_due": list(_reviews_due(organization_ids, today)),
             "pending_introductions": pending,
